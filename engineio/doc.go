@@ -1,0 +1,57 @@
+// Package engineio is an Engine.IO v4 server: the transport layer under
+// Socket.IO, wire-compatible with the official engine.io-client 6.x.
+//
+// # Overview
+//
+// A Server is an http.Handler. Mount it where clients connect (the
+// JavaScript client uses /engine.io/ by default, Socket.IO uses
+// /socket.io/):
+//
+//	srv := engineio.NewServer(engineio.HandlerFunc(func(s *engineio.Session) engineio.SessionHandler {
+//		return engineio.SessionFuncs{
+//			Message: func(m engineio.Message) { s.Send(m) }, // echo
+//		}
+//	}), nil)
+//	http.Handle("/engine.io/", srv)
+//
+// Each client gets a Session. It starts on HTTP long-polling (a GET that
+// waits for data, a POST that carries data) or directly on WebSocket, and
+// a polling session may upgrade to WebSocket ("2probe", "3probe", "5")
+// without losing or reordering a message. The server pings every
+// PingInterval and closes a session whose pong does not come within
+// PingTimeout. Refused requests get the reference's status, error code and
+// message (see ErrorCode).
+//
+// # The seam with the layer above
+//
+// A Handler is told of each new session and returns the SessionHandler that
+// receives the session's messages (text or binary) and, once, its close
+// with a CloseReason whose String is the reference's reason text. The
+// layer above sends with Session.Send and ends a session with
+// Session.Close. Nothing in this package knows about Socket.IO.
+//
+// # Concurrency
+//
+// All methods of Server and Session are safe for concurrent use. A
+// session's handler is called from one goroutine at a time: messages in the
+// order the client sent them, then the close. Handlers run without any
+// library lock held and may block; while one runs, that session's next
+// messages wait.
+//
+// Send never blocks on the network. Each session has one bounded outbound
+// queue (Options.MaxQueuedBytes). On WebSocket the queue is written by the
+// session's reader goroutine right after a handler returns, or else by a
+// short-lived writer goroutine; no writer goroutine lives while the queue is
+// empty. On long-polling the pending GET takes the whole queue as one
+// payload. A client that stops reading fills its queue and is then
+// disconnected (ErrQueueFull) instead of growing the server's memory.
+//
+// Each WebSocket session holds one goroutine (its reader) and no write
+// buffer while idle. A polling session holds none: its pending GET belongs
+// to net/http. Timers drive heartbeats and time-outs.
+//
+// # Dependencies
+//
+// WebSocket framing comes from github.com/gorilla/websocket, used only
+// through an internal package so that it can be replaced.
+package engineio

@@ -1,0 +1,233 @@
+package engineio
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/ab218a8d/socketio/engineio/packet"
+)
+
+// servePoll answers a long-polling GET: at once if packets are queued,
+// otherwise when the first one is, or when the session ends or upgrades.
+func (s *Session) servePoll(w http.ResponseWriter, r *http.Request, initial bool) {
+	s.mu.Lock()
+	if s.getActive {
+		s.mu.Unlock()
+		// The reference closes the session and answers the pending poll
+		// with a close packet.
+		s.closeNow(ReasonTransportError, errPollOverlap)
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	s.getActive = true
+	for !s.pollReadyLocked() {
+		s.mu.Unlock()
+		select {
+		case <-s.getWake:
+		case <-r.Context().Done():
+			s.mu.Lock()
+			s.getActive = false
+			s.mu.Unlock()
+			s.closeNow(ReasonTransportError, errPollAborted)
+			return
+		}
+		s.mu.Lock()
+	}
+	var out []outPacket
+	finish := false
+	switch {
+	case s.state == stateClosed:
+		out = []outPacket{{Packet: packet.Packet{Type: s.pollReply}}}
+	case s.transport != Polling:
+		// Upgraded while this poll was pending: release it.
+		out = []outPacket{{Packet: packet.Packet{Type: packet.Noop}}}
+	default:
+		out, s.queue, s.queueBytes = s.queue, nil, 0
+		if s.state == stateClosing {
+			out = append(out, outPacket{Packet: packet.Packet{Type: packet.Close}})
+			finish = true
+		} else if len(out) == 0 {
+			// A probe is under way: release the poll so the client can
+			// finish the upgrade.
+			out = append(out, outPacket{Packet: packet.Packet{Type: packet.Noop}})
+		}
+	}
+	s.getActive = false
+	s.mu.Unlock()
+
+	s.writePayload(w, r, out, initial)
+	if finish {
+		s.closeNow(ReasonForcedClose, nil)
+	}
+}
+
+func (s *Session) pollReadyLocked() bool {
+	return s.state != stateOpen || s.transport != Polling || len(s.queue) > 0 || s.probed
+}
+
+var payloadPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// writePayload encodes packets as one polling payload and writes it,
+// compressed when it is large enough and the client accepts it.
+func (s *Session) writePayload(w http.ResponseWriter, r *http.Request, out []outPacket, initial bool) {
+	bp := payloadPool.Get().(*[]byte)
+	buf := (*bp)[:0]
+	compress := false
+	for i, p := range out {
+		if i > 0 {
+			buf = append(buf, packet.Separator)
+		}
+		buf = packet.AppendText(buf, p.Packet)
+		compress = compress || !p.noCompress
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/plain; charset=UTF-8")
+	s.srv.setResponseHeaders(h, r, initial, s.id)
+	cfg := s.srv.cfg
+	if compress && !cfg.DisableHTTPCompression && len(buf) >= cfg.HTTPCompressionThreshold {
+		if enc := acceptedEncoding(r.Header.Get("Accept-Encoding")); enc != "" {
+			if zbuf, err := compressBytes(enc, buf); err == nil {
+				h.Set("Content-Encoding", enc)
+				h.Set("Content-Length", strconv.Itoa(len(zbuf)))
+				w.WriteHeader(http.StatusOK)
+				w.Write(zbuf)
+				putPayload(bp, buf)
+				return
+			}
+		}
+	}
+	h.Set("Content-Length", strconv.Itoa(len(buf)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(buf)
+	putPayload(bp, buf)
+}
+
+func putPayload(bp *[]byte, buf []byte) {
+	if cap(buf) > 64<<10 {
+		return // let rare large payloads go to the collector
+	}
+	*bp = buf[:0]
+	payloadPool.Put(bp)
+}
+
+var errBodyTooLarge = errors.New("engineio: body too large")
+
+// serveData answers a long-polling POST: the packets it carries are handed
+// to the session in order before the response is written.
+func (s *Session) serveData(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	if s.postActive {
+		s.mu.Unlock()
+		s.closeNow(ReasonTransportError, errDataOverlap)
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	if r.Header.Get("Content-Type") == "application/octet-stream" {
+		// Binary payloads are an Engine.IO v3 thing.
+		s.mu.Unlock()
+		s.closeNow(ReasonTransportError, errInvalidContent)
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	s.postActive = true
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.postActive = false
+		s.mu.Unlock()
+	}()
+
+	body, err := readBody(r, s.srv.cfg.MaxHTTPBufferSize)
+	if errors.Is(err, errBodyTooLarge) {
+		// As in the reference, the session survives; the payload is lost.
+		w.WriteHeader(http.StatusRequestEntityTooLarge)
+		return
+	}
+	if err != nil {
+		s.closeNow(ReasonTransportError, errDataAborted)
+		return
+	}
+
+	var reason CloseReason
+	var cerr error
+	s.readMu.Lock()
+	perr := packet.DecodePayload(body, func(p packet.Packet) error {
+		reason, cerr = s.handlePacket(p)
+		if cerr != nil {
+			return errStop
+		}
+		return nil
+	})
+	s.readMu.Unlock()
+	ok := true
+	switch {
+	case cerr == errStop:
+		// The session closed while the payload was being handled.
+	case cerr != nil:
+		s.closeNow(reason, cerr)
+		ok = cerr == errClientClose
+	case perr != nil:
+		s.closeNow(ReasonParseError, perr)
+		ok = false
+	}
+	s.notifyClose()
+	if !ok {
+		writeError(w, ErrBadRequest, "")
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html")
+	h.Set("Content-Length", "2")
+	s.srv.setResponseHeaders(h, r, false, s.id)
+	w.WriteHeader(http.StatusOK)
+	io.WriteString(w, "ok")
+}
+
+// readBody reads a POST body of at most limit bytes.
+func readBody(r *http.Request, limit int64) ([]byte, error) {
+	if r.ContentLength > limit {
+		return nil, errBodyTooLarge
+	}
+	var buf []byte
+	if r.ContentLength > 0 {
+		buf = make([]byte, 0, r.ContentLength)
+	}
+	buf, err := readAll(io.LimitReader(r.Body, limit+1), buf)
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(buf)) > limit {
+		return nil, errBodyTooLarge
+	}
+	return buf, nil
+}
+
+// readAll is io.ReadAll into buf's spare capacity.
+func readAll(r io.Reader, buf []byte) ([]byte, error) {
+	if cap(buf) == 0 {
+		buf = make([]byte, 0, 512)
+	}
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}
+
+// isIE reports whether the user agent needs X-XSS-Protection: 0, as the
+// reference checks.
+func isIE(ua string) bool {
+	return strings.Contains(ua, ";MSIE") || strings.Contains(ua, "Trident/")
+}

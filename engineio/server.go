@@ -1,0 +1,356 @@
+package engineio
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"github.com/ab218a8d/socketio/internal/websocket"
+)
+
+// Server is an Engine.IO v4 server. It is an http.Handler: mount it on the
+// path clients use, for example mux.Handle("/engine.io/", srv).
+type Server struct {
+	cfg      *config
+	handler  Handler
+	upgrader *websocket.Upgrader
+
+	mu       sync.RWMutex
+	sessions map[string]*Session // guarded by mu
+	closing  bool                // guarded by mu: no new sessions
+	idle     chan struct{}       // guarded by mu: closed when closing and no session is left
+
+	wg sync.WaitGroup // the goroutines the server starts: WebSocket readers and writers
+}
+
+// NewServer returns a server whose sessions are handed to h. opts may be
+// nil for the defaults.
+func NewServer(h Handler, opts *Options) *Server {
+	cfg := newConfig(opts)
+	return &Server{
+		cfg:     cfg,
+		handler: h,
+		upgrader: websocket.NewUpgrader(websocket.UpgraderOptions{
+			ReadLimit:            cfg.MaxHTTPBufferSize,
+			Compression:          cfg.PerMessageDeflate,
+			CompressionThreshold: cfg.PerMessageDeflateThreshold,
+		}),
+		sessions: make(map[string]*Session),
+	}
+}
+
+// Count returns the number of open sessions.
+func (srv *Server) Count() int {
+	srv.mu.RLock()
+	defer srv.mu.RUnlock()
+	return len(srv.sessions)
+}
+
+// Session returns the open session with the given id, or nil.
+func (srv *Server) Session(id string) *Session {
+	srv.mu.RLock()
+	defer srv.mu.RUnlock()
+	return srv.sessions[id]
+}
+
+// ServeHTTP answers Engine.IO requests: handshakes, polls, posts and
+// WebSocket upgrades. Requests are checked in the reference's order, and a
+// refused request gets its status and JSON error body.
+func (srv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	cfg := srv.cfg
+	if cfg.CORS != nil {
+		if done, err := applyCORS(cfg.CORS, w, r); err != nil {
+			srv.refuse(w, r, &RequestError{Code: ErrBadRequest, Context: "MIDDLEWARE_FAILURE", Err: err})
+			return
+		} else if done {
+			return
+		}
+	}
+	q := r.URL.Query()
+	transport := q.Get("transport")
+	if !cfg.enabled(transport) {
+		srv.refuse(w, r, &RequestError{Code: ErrUnknownTransport})
+		return
+	}
+	if invalidHeaderValue(r.Header.Get("Origin")) {
+		srv.refuse(w, r, &RequestError{Code: ErrBadRequest, Context: "INVALID_ORIGIN"})
+		return
+	}
+	upgrade := websocket.IsUpgradeRequest(r)
+	if sid := q.Get("sid"); sid != "" {
+		s := srv.Session(sid)
+		if s == nil {
+			srv.refuse(w, r, &RequestError{Code: ErrUnknownSID})
+			return
+		}
+		if Transport(transport) == WebSocket && upgrade {
+			srv.upgradeSession(w, r, s)
+			return
+		}
+		if Transport(transport) != s.Transport() {
+			srv.refuse(w, r, &RequestError{Code: ErrBadRequest, Context: "TRANSPORT_MISMATCH"})
+			return
+		}
+		switch r.Method {
+		case http.MethodGet:
+			s.servePoll(w, r, false)
+		case http.MethodPost:
+			s.serveData(w, r)
+		default:
+			w.WriteHeader(http.StatusInternalServerError)
+		}
+		return
+	}
+	if r.Method != http.MethodGet {
+		srv.refuse(w, r, &RequestError{Code: ErrBadHandshakeMethod})
+		return
+	}
+	if (Transport(transport) == WebSocket) != upgrade {
+		srv.refuse(w, r, &RequestError{Code: ErrBadRequest, Context: "TRANSPORT_HANDSHAKE_ERROR"})
+		return
+	}
+	if cfg.AllowRequest != nil {
+		if err := cfg.AllowRequest(r); err != nil {
+			srv.refuse(w, r, &RequestError{Code: ErrForbidden, Message: err.Error(), Err: err})
+			return
+		}
+	}
+	if q.Get("EIO") != "4" {
+		srv.refuse(w, r, &RequestError{Code: ErrUnsupportedProtocol})
+		return
+	}
+	srv.handshake(w, r, Transport(transport))
+}
+
+// handshake opens a new session.
+func (srv *Server) handshake(w http.ResponseWriter, r *http.Request, t Transport) {
+	var ws *websocket.Conn
+	if t == WebSocket {
+		var err error
+		h := http.Header{}
+		srv.setHeaderHooks(h, r, true)
+		if ws, err = srv.upgrader.Upgrade(w, r, h); err != nil {
+			return // the upgrader answered
+		}
+	}
+	s := newSession(srv, newID(), r, t)
+	s.ws = ws
+	s.open()
+	if !srv.add(s) {
+		s.closeNow(ReasonForcedClose, ErrServerClosed)
+		if ws == nil {
+			writeError(w, ErrBadRequest, "Server is shutting down", http.StatusServiceUnavailable)
+		}
+		return
+	}
+	if t == WebSocket {
+		s.mu.Lock()
+		if !s.writing && s.state != stateClosed {
+			s.writing = true
+			srv.goTracked(s.writeWebSocket)
+		}
+		s.mu.Unlock()
+		srv.goTracked(func() { s.readWebSocket(ws) })
+		return
+	}
+	s.servePoll(w, r, true)
+}
+
+// upgradeSession starts the upgrade of a polling session to WebSocket.
+func (srv *Server) upgradeSession(w http.ResponseWriter, r *http.Request, s *Session) {
+	h := http.Header{}
+	srv.setHeaderHooks(h, r, false)
+	if err := s.beginUpgrade(); err != nil {
+		// Already upgraded or upgrading: as the reference does, complete
+		// the WebSocket handshake and close the connection at once.
+		if ws, err := srv.upgrader.Upgrade(w, r, h); err == nil {
+			ws.WriteClose(websocket.CloseNormal)
+			ws.Close()
+		}
+		return
+	}
+	ws, err := srv.upgrader.Upgrade(w, r, h)
+	if err != nil {
+		s.cancelUpgrade()
+		return
+	}
+	if !s.startProbe(ws) {
+		ws.Close()
+		return
+	}
+	srv.goTracked(func() { s.probeWebSocket(ws) })
+}
+
+// goTracked runs f on a goroutine that Close and Shutdown wait for.
+func (srv *Server) goTracked(f func()) {
+	srv.wg.Add(1)
+	go func() {
+		defer srv.wg.Done()
+		f()
+	}()
+}
+
+func (srv *Server) add(s *Session) bool {
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if srv.closing {
+		return false
+	}
+	srv.sessions[s.id] = s
+	return true
+}
+
+func (srv *Server) remove(s *Session) {
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if srv.sessions[s.id] == s {
+		delete(srv.sessions, s.id)
+	}
+	if srv.closing && len(srv.sessions) == 0 && srv.idle != nil {
+		select {
+		case <-srv.idle:
+		default:
+			close(srv.idle)
+		}
+	}
+}
+
+// stop refuses new sessions and returns the open ones.
+func (srv *Server) stop() []*Session {
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	srv.closing = true
+	if srv.idle == nil {
+		srv.idle = make(chan struct{})
+		if len(srv.sessions) == 0 {
+			close(srv.idle)
+		}
+	}
+	open := make([]*Session, 0, len(srv.sessions))
+	for _, s := range srv.sessions {
+		open = append(open, s)
+	}
+	return open
+}
+
+// Shutdown stops accepting sessions, closes every open session gracefully
+// (queued messages are delivered, handlers see ReasonForcedClose) and waits
+// until they are all gone and the server's goroutines have ended. If ctx
+// ends first, the rest are closed at once as by Close, and ctx's error is
+// returned. New handshakes get 503 from the start of Shutdown.
+func (srv *Server) Shutdown(ctx context.Context) error {
+	for _, s := range srv.stop() {
+		s.Close()
+	}
+	select {
+	case <-srv.idle:
+		srv.wg.Wait()
+		return nil
+	case <-ctx.Done():
+		srv.Close()
+		return ctx.Err()
+	}
+}
+
+// Close closes every session at once, dropping what is queued (handlers see
+// ReasonForcedClose with ErrServerClosed), refuses new ones, and waits for
+// the server's goroutines to end, including session handlers still running.
+// It must not be called from a session handler.
+func (srv *Server) Close() error {
+	for _, s := range srv.stop() {
+		s.closeNow(ReasonForcedClose, ErrServerClosed)
+	}
+	srv.wg.Wait()
+	return nil
+}
+
+// refuse answers a request the server will not serve, as the reference
+// does: a JSON error body for HTTP requests, a plain 400 for upgrades.
+func (srv *Server) refuse(w http.ResponseWriter, r *http.Request, e *RequestError) {
+	if e.Message == "" {
+		e.Message = e.Code.String()
+	}
+	if f := srv.cfg.OnConnectionError; f != nil {
+		f(r, e)
+	}
+	if websocket.IsUpgradeRequest(r) {
+		h := w.Header()
+		h.Set("Connection", "close")
+		h.Set("Content-Type", "text/html")
+		h.Set("Content-Length", strconv.Itoa(len(e.Message)))
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write([]byte(e.Message))
+		return
+	}
+	writeError(w, e.Code, e.Message)
+}
+
+// writeError writes the reference's JSON error body.
+func writeError(w http.ResponseWriter, code ErrorCode, message string, status ...int) {
+	if message == "" {
+		message = code.String()
+	}
+	st := code.status()
+	if len(status) > 0 {
+		st = status[0]
+	}
+	b := make([]byte, 0, 48+len(message))
+	b = append(b, `{"code":`...)
+	b = strconv.AppendInt(b, int64(code), 10)
+	b = append(b, `,"message":`...)
+	b = strconv.AppendQuote(b, message)
+	b = append(b, '}')
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(st)
+	w.Write(b)
+}
+
+// setResponseHeaders adds what every polling response carries.
+func (srv *Server) setResponseHeaders(h http.Header, r *http.Request, initial bool, sid string) {
+	if isIE(r.Header.Get("User-Agent")) {
+		h.Set("X-XSS-Protection", "0")
+	}
+	h.Set("Cache-Control", "no-store")
+	if initial && srv.cfg.Cookie != nil {
+		ck := *srv.cfg.Cookie
+		ck.Value = sid
+		h.Add("Set-Cookie", ck.String())
+	}
+	srv.setHeaderHooks(h, r, initial)
+}
+
+func (srv *Server) setHeaderHooks(h http.Header, r *http.Request, initial bool) {
+	if initial && srv.cfg.InitialHeaders != nil {
+		srv.cfg.InitialHeaders(h, r)
+	}
+	if srv.cfg.Headers != nil {
+		srv.cfg.Headers(h, r)
+	}
+}
+
+// newID returns a session id: 15 random bytes from the operating system's
+// cryptographic source, in URL-safe base64 (20 characters).
+func newID() string {
+	var b [15]byte
+	rand.Read(b[:])
+	return base64.URLEncoding.EncodeToString(b[:])
+}
+
+func appendInt(b []byte, n int64) []byte { return strconv.AppendInt(b, n, 10) }
+
+// invalidHeaderValue reports a header value with characters the reference
+// refuses (checkInvalidHeaderChar): controls other than tab, and DEL.
+func invalidHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if (c < ' ' && c != '\t') || c == 0x7f {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,467 @@
+package engineio
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ab218a8d/socketio/engineio/packet"
+	"github.com/ab218a8d/socketio/internal/websocket"
+)
+
+// Message is the payload of one Engine.IO message packet.
+type Message struct {
+	// Data is the message. A received message's Data belongs to the
+	// receiver. A sent message's Data must not be modified after Send.
+	Data []byte
+	// Binary marks raw bytes; otherwise Data is UTF-8 text.
+	Binary bool
+	// NoCompress, on a sent message, asks that it not be compressed
+	// (Socket.IO's compress(false)).
+	NoCompress bool
+}
+
+// A Handler answers the sessions of a Server.
+type Handler interface {
+	// OpenSession is called once for each new session, before the response
+	// that opens it is written and before any of its messages arrive. The
+	// returned SessionHandler receives the session's messages and its end.
+	// It may call s.Send and s.Close.
+	OpenSession(s *Session) SessionHandler
+}
+
+// HandlerFunc adapts a function to Handler.
+type HandlerFunc func(s *Session) SessionHandler
+
+// OpenSession calls f(s).
+func (f HandlerFunc) OpenSession(s *Session) SessionHandler { return f(s) }
+
+// A SessionHandler receives the events of one session.
+//
+// Its methods are never called concurrently with each other: OnMessage is
+// called for each message in the order the client sent them, and OnClose
+// exactly once, after the last OnMessage. They are called without any lock
+// of the library held and may block, which delays the reading of that
+// session's next messages.
+type SessionHandler interface {
+	OnMessage(m Message)
+	OnClose(reason CloseReason, description error)
+}
+
+// SessionFuncs adapts two functions to SessionHandler; a nil field ignores
+// its event.
+type SessionFuncs struct {
+	Message func(m Message)
+	Close   func(reason CloseReason, description error)
+}
+
+// OnMessage calls f.Message.
+func (f SessionFuncs) OnMessage(m Message) {
+	if f.Message != nil {
+		f.Message(m)
+	}
+}
+
+// OnClose calls f.Close.
+func (f SessionFuncs) OnClose(r CloseReason, d error) {
+	if f.Close != nil {
+		f.Close(r, d)
+	}
+}
+
+type sessionState int
+
+const (
+	stateOpen sessionState = iota
+	stateClosing
+	stateClosed
+)
+
+type outPacket struct {
+	packet.Packet
+	noCompress bool
+}
+
+// Session is one Engine.IO session: a client connection that may move from
+// long-polling to WebSocket. All its methods are safe for concurrent use.
+type Session struct {
+	id       string
+	srv      *Server
+	req      *http.Request
+	protocol int
+	b64      bool // the client asked for binary as base64 text (b64=1)
+
+	h SessionHandler // set before the session is reachable; never changes
+
+	// readMu serializes calls into h, so that a POST still being handled
+	// and a WebSocket reader cannot deliver at the same time. Only
+	// deliverers hold it while calling OnMessage; the close notification
+	// only ever TryLocks it (see notifyClose).
+	readMu        sync.Mutex
+	closed        atomic.Bool
+	closeNotified atomic.Bool
+
+	done chan struct{} // closed when the session is closed
+
+	mu sync.Mutex // guards every field below
+	// state moves open -> closing -> closed, or open -> closed.
+	state       sessionState
+	reason      CloseReason
+	description error
+	transport   Transport
+
+	queue      []outPacket // waiting to be written, in order
+	spare      []outPacket // the queue's other buffer, reused by the WebSocket writer
+	queueBytes int
+
+	// heartbeat: one timer, waiting either for the next ping or for a pong.
+	hbTimer      *time.Timer
+	awaitingPong bool
+
+	// long-polling
+	getActive  bool
+	postActive bool
+	getWake    chan struct{} // buffered(1): wakes the pending GET
+	pollReply  packet.Type   // what a pending GET gets once the session closed
+	closeTimer *time.Timer   // Close over polling: waits for the next GET
+
+	// WebSocket
+	ws           *websocket.Conn
+	writing      bool // a writer owns the WebSocket writes
+	dispatching  bool // the WebSocket reader is inside the handler
+	readerFlush  bool // the reader writes the queue once the handler returns
+	upgrading    bool
+	probed       bool
+	upgraded     bool
+	probe        *websocket.Conn
+	upgradeTimer *time.Timer
+}
+
+func newSession(srv *Server, id string, r *http.Request, t Transport) *Session {
+	return &Session{
+		id:        id,
+		srv:       srv,
+		req:       r,
+		protocol:  4,
+		b64:       r.URL.Query().Has("b64"),
+		done:      make(chan struct{}),
+		transport: t,
+		getWake:   make(chan struct{}, 1),
+		pollReply: packet.Close,
+	}
+}
+
+// ID returns the session id, a 20-character URL-safe string.
+func (s *Session) ID() string { return s.id }
+
+// Request returns the HTTP request that opened the session. It must not be
+// modified.
+func (s *Session) Request() *http.Request { return s.req }
+
+// RemoteAddr returns the network address of the client that opened the
+// session, as in http.Request.RemoteAddr.
+func (s *Session) RemoteAddr() string { return s.req.RemoteAddr }
+
+// Protocol returns the Engine.IO protocol revision of the session (4).
+func (s *Session) Protocol() int { return s.protocol }
+
+// Transport returns the transport the session currently uses.
+func (s *Session) Transport() Transport {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.transport
+}
+
+// Upgraded reports whether the session moved from polling to WebSocket.
+func (s *Session) Upgraded() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.upgraded
+}
+
+// Done returns a channel that is closed when the session has closed.
+func (s *Session) Done() <-chan struct{} { return s.done }
+
+// QueuedBytes returns how many bytes wait to be written to the client.
+func (s *Session) QueuedBytes() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.queueBytes
+}
+
+// Send queues a message for the client and returns without waiting for the
+// network. Messages are delivered in the order of the Send calls. It fails
+// with ErrClosed once the session is closing, and with ErrQueueFull when the
+// client does not keep up (the session is then closed).
+func (s *Session) Send(m Message) error {
+	s.mu.Lock()
+	if s.state != stateOpen {
+		s.mu.Unlock()
+		return ErrClosed
+	}
+	if s.queueBytes+len(m.Data) > s.srv.cfg.MaxQueuedBytes {
+		s.mu.Unlock()
+		s.closeNow(ReasonTransportError, ErrQueueFull)
+		return ErrQueueFull
+	}
+	s.enqueueLocked(outPacket{Packet: packet.Packet{Type: packet.Message, Data: m.Data, Binary: m.Binary}, noCompress: m.NoCompress})
+	s.mu.Unlock()
+	return nil
+}
+
+// enqueueLocked appends p to the queue and makes sure someone writes it.
+func (s *Session) enqueueLocked(p outPacket) {
+	s.queue = append(s.queue, p)
+	s.queueBytes += len(p.Data)
+	s.kickLocked()
+}
+
+// kickLocked makes sure the queue gets written: on WebSocket by the reader
+// once its handler returns, or by a short-lived writer goroutine; on
+// polling by waking the pending GET.
+func (s *Session) kickLocked() {
+	if s.transport == WebSocket && s.ws != nil {
+		if s.writing {
+			return
+		}
+		s.writing = true
+		if s.dispatching {
+			s.readerFlush = true
+			return
+		}
+		s.srv.goTracked(s.writeWebSocket)
+		return
+	}
+	select {
+	case s.getWake <- struct{}{}:
+	default:
+	}
+}
+
+// Close closes the session gracefully: what is queued is delivered, then
+// the transport is closed and the handler gets ReasonForcedClose. Over
+// long-polling the close packet waits for the client's next poll, at most
+// Options.CloseTimeout. Close returns at once; Done tells when it is over.
+func (s *Session) Close() {
+	s.mu.Lock()
+	if s.state != stateOpen {
+		s.mu.Unlock()
+		return
+	}
+	s.state = stateClosing
+	s.stopHeartbeatLocked()
+	s.kickLocked()
+	if s.transport == Polling {
+		// The close packet rides on the next poll; if none comes, give up.
+		// An upgrade that completes meanwhile carries on with the close
+		// over WebSocket.
+		s.closeTimer = time.AfterFunc(s.srv.cfg.CloseTimeout, func() {
+			s.closeNow(ReasonForcedClose, errCloseWithoutPoll)
+		})
+	}
+	s.mu.Unlock()
+}
+
+// closeNow closes the session at once, dropping what is queued. The first
+// call wins; later calls do nothing.
+func (s *Session) closeNow(reason CloseReason, description error) {
+	s.mu.Lock()
+	if s.state == stateClosed {
+		s.mu.Unlock()
+		return
+	}
+	s.state = stateClosed
+	s.reason, s.description = reason, description
+	s.stopHeartbeatLocked()
+	if s.closeTimer != nil {
+		s.closeTimer.Stop()
+	}
+	if s.upgradeTimer != nil {
+		s.upgradeTimer.Stop()
+	}
+	ws, probe := s.ws, s.probe
+	s.probe = nil
+	s.queue, s.spare, s.queueBytes = nil, nil, 0
+	if reason == ReasonTransportClose && description == errClientClose {
+		// The reference answers a pending poll with noop when the client
+		// closes, and with a close packet otherwise.
+		s.pollReply = packet.Noop
+	}
+	select {
+	case s.getWake <- struct{}{}:
+	default:
+	}
+	s.mu.Unlock()
+
+	if ws != nil {
+		code := websocket.CloseNormal
+		if reason == ReasonTransportError || reason == ReasonParseError {
+			code = websocket.CloseInternalFailure
+		}
+		if !errors.Is(description, websocket.ErrReadLimit) {
+			ws.WriteClose(code)
+		}
+		ws.Close()
+	}
+	if probe != nil {
+		probe.Close()
+	}
+	s.srv.remove(s)
+	s.closed.Store(true)
+	close(s.done)
+	s.notifyClose()
+}
+
+// notifyClose calls OnClose once the session is closed and no delivery is
+// in progress. A deliverer calls it after releasing readMu, and so does
+// closeNow: whichever comes last finds readMu free and does the call.
+func (s *Session) notifyClose() {
+	for s.closed.Load() && !s.closeNotified.Load() {
+		if !s.readMu.TryLock() {
+			return // the holder calls notifyClose when it is done
+		}
+		notify := s.closeNotified.CompareAndSwap(false, true)
+		if notify {
+			s.mu.Lock()
+			reason, desc := s.reason, s.description
+			s.mu.Unlock()
+			s.safeCall(func() { s.h.OnClose(reason, desc) })
+		}
+		s.readMu.Unlock()
+	}
+}
+
+// safeCall runs user code, turning a panic into a log line.
+func (s *Session) safeCall(f func()) (panicked bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			panicked = true
+			s.srv.cfg.Logger.Error("engineio: panic in session handler", "sid", s.id, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+		}
+	}()
+	f()
+	return false
+}
+
+// errStop ends a payload's processing after a packet that closes the
+// session.
+var errStop = errors.New("stop")
+
+// handlePacket acts on one packet from the client. It is called with
+// readMu held. A non-nil result closes the session with the returned reason.
+func (s *Session) handlePacket(p packet.Packet) (CloseReason, error) {
+	if s.closed.Load() {
+		return 0, errStop
+	}
+	switch p.Type {
+	case packet.Message:
+		s.mu.Lock()
+		open := s.state == stateOpen
+		s.mu.Unlock()
+		if !open {
+			return 0, nil
+		}
+		if s.safeCall(func() { s.h.OnMessage(Message{Data: p.Data, Binary: p.Binary}) }) {
+			return ReasonTransportError, errors.New("engineio: panic in message handler")
+		}
+	case packet.Pong:
+		s.onPong()
+	case packet.Ping:
+		return ReasonTransportError, errHeartbeatDir
+	case packet.Close:
+		return ReasonTransportClose, errClientClose
+	}
+	// open, upgrade and noop from a client mean nothing here; the
+	// reference ignores them too.
+	return 0, nil
+}
+
+// startHeartbeat arms the first ping.
+func (s *Session) startHeartbeat() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.state == stateOpen {
+		s.hbTimer = time.AfterFunc(s.srv.cfg.PingInterval, s.onHeartbeat)
+	}
+}
+
+// onHeartbeat runs when the heartbeat timer fires: either it is time to
+// ping, or the pong is late.
+func (s *Session) onHeartbeat() {
+	s.mu.Lock()
+	if s.state != stateOpen || s.hbTimer == nil {
+		s.mu.Unlock()
+		return
+	}
+	if s.awaitingPong {
+		s.mu.Unlock()
+		s.closeNow(ReasonPingTimeout, nil)
+		return
+	}
+	s.awaitingPong = true
+	s.hbTimer.Reset(s.srv.cfg.PingTimeout)
+	s.enqueueLocked(outPacket{Packet: packet.Packet{Type: packet.Ping}})
+	s.mu.Unlock()
+}
+
+func (s *Session) onPong() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.awaitingPong && s.hbTimer != nil {
+		s.awaitingPong = false
+		s.hbTimer.Reset(s.srv.cfg.PingInterval)
+	}
+}
+
+func (s *Session) stopHeartbeatLocked() {
+	if s.hbTimer != nil {
+		s.hbTimer.Stop()
+		s.hbTimer = nil
+	}
+}
+
+// openPacket is the handshake packet of a new session.
+func (s *Session) openPacket() outPacket {
+	cfg := s.srv.cfg
+	b := make([]byte, 0, 128)
+	b = append(b, `{"sid":"`...)
+	b = append(b, s.id...)
+	b = append(b, `","upgrades":[`...)
+	for i, u := range cfg.upgrades(s.transport) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, u...)
+		b = append(b, '"')
+	}
+	b = append(b, `],"pingInterval":`...)
+	b = appendInt(b, cfg.PingInterval.Milliseconds())
+	b = append(b, `,"pingTimeout":`...)
+	b = appendInt(b, cfg.PingTimeout.Milliseconds())
+	b = append(b, `,"maxPayload":`...)
+	b = appendInt(b, cfg.MaxHTTPBufferSize)
+	b = append(b, '}')
+	return outPacket{Packet: packet.Packet{Type: packet.Open, Data: b}}
+}
+
+// open queues the handshake, hands the session to the handler and starts
+// the heartbeat. The caller registers the session afterwards.
+func (s *Session) open() {
+	s.mu.Lock()
+	s.queue = append(s.queue, s.openPacket())
+	if p := s.srv.cfg.InitialPacket; p != "" {
+		s.queue = append(s.queue, outPacket{Packet: packet.Packet{Type: packet.Message, Data: []byte(p)}})
+	}
+	s.mu.Unlock()
+	var h SessionHandler
+	if s.safeCall(func() { h = s.srv.handler.OpenSession(s) }) || h == nil {
+		h = SessionFuncs{}
+	}
+	s.h = h
+	s.startHeartbeat()
+}
