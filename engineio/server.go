@@ -23,7 +23,43 @@ type Server struct {
 	closing  bool                // guarded by mu: no new sessions
 	idle     chan struct{}       // guarded by mu: closed when closing and no session is left
 
-	wg sync.WaitGroup // the goroutines the server starts: WebSocket readers and writers
+	tasks tasks // the goroutines the server starts: WebSocket readers and writers
+}
+
+// tasks counts running goroutines. Unlike sync.WaitGroup it allows a new
+// goroutine to start while another caller waits, which happens when a
+// handshake races with Close.
+type tasks struct {
+	mu   sync.Mutex
+	cond sync.Cond
+	n    int
+}
+
+func (t *tasks) add() {
+	t.mu.Lock()
+	t.n++
+	t.mu.Unlock()
+}
+
+func (t *tasks) done() {
+	t.mu.Lock()
+	t.n--
+	if t.n == 0 && t.cond.L != nil {
+		t.cond.Broadcast()
+	}
+	t.mu.Unlock()
+}
+
+// wait returns once no goroutine is running.
+func (t *tasks) wait() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.cond.L == nil {
+		t.cond.L = &t.mu
+	}
+	for t.n > 0 {
+		t.cond.Wait()
+	}
 }
 
 // NewServer returns a server whose sessions are handed to h. opts may be
@@ -186,9 +222,9 @@ func (srv *Server) upgradeSession(w http.ResponseWriter, r *http.Request, s *Ses
 
 // goTracked runs f on a goroutine that Close and Shutdown wait for.
 func (srv *Server) goTracked(f func()) {
-	srv.wg.Add(1)
+	srv.tasks.add()
 	go func() {
-		defer srv.wg.Done()
+		defer srv.tasks.done()
 		f()
 	}()
 }
@@ -247,7 +283,7 @@ func (srv *Server) Shutdown(ctx context.Context) error {
 	}
 	select {
 	case <-srv.idle:
-		srv.wg.Wait()
+		srv.tasks.wait()
 		return nil
 	case <-ctx.Done():
 		srv.Close()
@@ -263,7 +299,7 @@ func (srv *Server) Close() error {
 	for _, s := range srv.stop() {
 		s.closeNow(ReasonForcedClose, ErrServerClosed)
 	}
-	srv.wg.Wait()
+	srv.tasks.wait()
 	return nil
 }
 

@@ -297,18 +297,24 @@ func (s *Session) closeNow(reason CloseReason, description error) {
 	}
 	s.mu.Unlock()
 
+	if probe != nil {
+		probe.Close()
+	}
 	if ws != nil {
+		// A close frame to a client that stopped reading may take until
+		// its deadline; the session is over already, so do not make the
+		// caller wait for it.
 		code := websocket.CloseNormal
 		if reason == ReasonTransportError || reason == ReasonParseError {
 			code = websocket.CloseInternalFailure
 		}
-		if !errors.Is(description, websocket.ErrReadLimit) {
-			ws.WriteClose(code)
-		}
-		ws.Close()
-	}
-	if probe != nil {
-		probe.Close()
+		sendFrame := !errors.Is(description, websocket.ErrReadLimit) // 1009 was sent
+		s.srv.goTracked(func() {
+			if sendFrame {
+				ws.WriteClose(code)
+			}
+			ws.Close()
+		})
 	}
 	s.srv.remove(s)
 	s.closed.Store(true)

@@ -151,17 +151,14 @@ func (c *Conn) Close() error { return c.c.Close() }
 // RemoteAddr returns the peer's address.
 func (c *Conn) RemoteAddr() net.Addr { return c.c.RemoteAddr() }
 
-// IsNormalClose reports whether a read error means the peer closed the
-// connection in an orderly way (a close frame with a normal code, or the
-// end of the stream), as opposed to a protocol or I/O error.
+// IsNormalClose reports whether a read error means the connection ended:
+// the peer sent a close frame (any code) or the stream ended, as opposed
+// to a protocol violation, an oversized message or another I/O error. The
+// reference server reports the former as "transport close".
 func IsNormalClose(err error) bool {
 	var ce *gws.CloseError
 	if errors.As(err, &ce) {
-		switch ce.Code {
-		case gws.CloseNormalClosure, gws.CloseGoingAway, gws.CloseNoStatusReceived:
-			return true
-		}
-		return false
+		return true
 	}
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed)
 }
