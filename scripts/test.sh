@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The one test command: sets up what the tests need on a fresh machine
+# (pinned npm packages, pinned Go tools), runs the static checks, then every
+# test under the race detector. Safe to run again: finished steps are quick.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+STATICCHECK_VERSION=v0.8.2 # staticcheck 2026.2.2
+
+step() { printf '\n== %s\n' "$*"; }
+
+# apt_need PACKAGE...: installs Debian packages that are missing.
+apt_need() {
+	local missing=()
+	for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	local sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+}
+
+step "set-up"
+command -v node >/dev/null || apt_need nodejs npm
+(cd interop && npm ci --no-audit --no-fund --loglevel=error)
+GOBIN="$PWD/.tools" go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
+
+step "static checks"
+unformatted=$(gofmt -l $(git ls-files '*.go'))
+if [ -n "$unformatted" ]; then echo "gofmt would change: $unformatted"; exit 1; fi
+go mod tidy -diff
+go vet ./...
+.tools/staticcheck ./...
+
+step "tests"
+go test -race -count=1 ./...
