@@ -308,11 +308,13 @@ func (s *Session) closeNow(reason CloseReason, description error) {
 		if reason == ReasonTransportError || reason == ReasonParseError {
 			code = websocket.CloseInternalFailure
 		}
-		sendFrame := !errors.Is(description, websocket.ErrReadLimit) // 1009 was sent
+		tooBig := errors.Is(description, websocket.ErrReadLimit) // 1009 was sent
 		s.srv.goTracked(func() {
-			if sendFrame {
-				ws.WriteClose(code)
+			if tooBig {
+				ws.DrainAndClose(time.Second)
+				return
 			}
+			ws.WriteClose(code)
 			ws.Close()
 		})
 	}

@@ -145,6 +145,18 @@ func (c *Conn) WriteClose(code int) error {
 	return c.c.WriteControl(gws.CloseMessage, gws.FormatCloseMessage(code, ""), time.Now().Add(closeWait))
 }
 
+// DrainAndClose reads and discards what the peer still sends, for at most
+// d or until it closes its end, then closes the connection. After a close
+// frame was sent in the middle of a large incoming message, closing at once
+// would make the kernel reset the connection and the peer would lose the
+// close frame.
+func (c *Conn) DrainAndClose(d time.Duration) error {
+	nc := c.c.NetConn()
+	nc.SetReadDeadline(time.Now().Add(d))
+	io.Copy(io.Discard, nc)
+	return nc.Close()
+}
+
 // Close closes the underlying connection without a close frame.
 func (c *Conn) Close() error { return c.c.Close() }
 
