@@ -333,10 +333,10 @@ func TestAppendStringMatchesJSON(t *testing.T) {
 
 func TestSplitArray(t *testing.T) {
 	for in, want := range map[string][]string{
-		`[]`:                       {},
-		` [ ] `:                    {},
-		`[1]`:                      {"1"},
-		`["a,]",{"b":[1,2]},null]`: {`"a,]"`, `{"b":[1,2]}`, "null"},
+		`[]`:                         {},
+		` [ ] `:                      {},
+		`[1]`:                        {"1"},
+		`["a,]",{"b":[1,2]},null]`:   {`"a,]"`, `{"b":[1,2]}`, "null"},
 		`[ "x\"y" , [[]] , -1.5e3 ]`: {`"x\"y"`, `[[]]`, `-1.5e3`},
 	} {
 		got := SplitArray([]byte(in))
