@@ -2,12 +2,11 @@ package engineio
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"net/http"
 	"strconv"
 	"sync"
 
+	"github.com/ab218a8d/socketio/internal/id"
 	"github.com/ab218a8d/socketio/internal/websocket"
 )
 
@@ -172,7 +171,7 @@ func (srv *Server) handshake(w http.ResponseWriter, r *http.Request, t Transport
 			return // the upgrader answered
 		}
 	}
-	s := newSession(srv, newID(), r, t)
+	s := newSession(srv, id.New(), r, t)
 	s.ws = ws
 	s.open()
 	if !srv.add(s) {
@@ -367,14 +366,6 @@ func (srv *Server) setHeaderHooks(h http.Header, r *http.Request, initial bool) 
 	if srv.cfg.Headers != nil {
 		srv.cfg.Headers(h, r)
 	}
-}
-
-// newID returns a session id: 15 random bytes from the operating system's
-// cryptographic source, in URL-safe base64 (20 characters).
-func newID() string {
-	var b [15]byte
-	rand.Read(b[:])
-	return base64.URLEncoding.EncodeToString(b[:])
 }
 
 func appendInt(b []byte, n int64) []byte { return strconv.AppendInt(b, n, 10) }

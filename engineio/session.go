@@ -198,17 +198,32 @@ func (s *Session) QueuedBytes() int {
 // with ErrClosed once the session is closing, and with ErrQueueFull when the
 // client does not keep up (the session is then closed).
 func (s *Session) Send(m Message) error {
+	return s.SendBatch([]Message{m})
+}
+
+// SendBatch queues messages that must reach the client one after the
+// other, with no message of another Send between them (a Socket.IO packet
+// and its binary attachments). It behaves as Send otherwise.
+func (s *Session) SendBatch(ms []Message) error {
+	n := 0
+	for _, m := range ms {
+		n += len(m.Data)
+	}
 	s.mu.Lock()
 	if s.state != stateOpen {
 		s.mu.Unlock()
 		return ErrClosed
 	}
-	if s.queueBytes+len(m.Data) > s.srv.cfg.MaxQueuedBytes {
+	if s.queueBytes+n > s.srv.cfg.MaxQueuedBytes {
 		s.mu.Unlock()
 		s.closeNow(ReasonTransportError, ErrQueueFull)
 		return ErrQueueFull
 	}
-	s.enqueueLocked(outPacket{Packet: packet.Packet{Type: packet.Message, Data: m.Data, Binary: m.Binary}, noCompress: m.NoCompress})
+	for _, m := range ms {
+		s.queue = append(s.queue, outPacket{Packet: packet.Packet{Type: packet.Message, Data: m.Data, Binary: m.Binary}, noCompress: m.NoCompress})
+	}
+	s.queueBytes += n
+	s.kickLocked()
 	s.mu.Unlock()
 	return nil
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs an official protocol test suite against interop/protocolserver.
 #
-#   scripts/protocol-suite.sh SOCKET_IO_CHECKOUT engineio
+#   scripts/protocol-suite.sh SOCKET_IO_CHECKOUT engineio|socketio
 #
 # SOCKET_IO_CHECKOUT is a checkout (or an exported tree) of the
 # socketio/socket.io repository; the suite is copied from its docs folder
@@ -11,7 +11,8 @@ src=${1:?usage: $0 SOCKET_IO_CHECKOUT engineio}
 suite=${2:-engineio}
 case "$suite" in
 engineio) dir="$src/docs/engine.io-protocol/v4-test-suite" ;;
-*) echo "unknown suite $suite (want engineio)" >&2; exit 2 ;;
+socketio) dir="$src/docs/socket.io-protocol/v5-test-suite" ;;
+*) echo "unknown suite $suite (want engineio or socketio)" >&2; exit 2 ;;
 esac
 [ -f "$dir/test-suite.js" ] || { echo "no test suite at $dir" >&2; exit 2; }
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -3,10 +3,19 @@
 // against this implementation.
 //
 //	go run ./interop/protocolserver -suite engineio   # Engine.IO v4 suite
+//	go run ./interop/protocolserver -suite socketio   # Socket.IO v5 suite
 //
-// With -suite engineio it is an Engine.IO server on /engine.io/ with
-// pingInterval 300 ms, pingTimeout 200 ms, maxPayload 1000000, CORS for any
-// origin, that echoes every message back as it came (text or binary).
+// Both use pingInterval 300 ms, pingTimeout 200 ms, maxPayload 1000000 and
+// CORS for any origin.
+//
+// With -suite engineio it is an Engine.IO server on /engine.io/ that
+// echoes every message back as it came (text or binary).
+//
+// With -suite socketio it is a Socket.IO server on /socket.io/ with
+// connectTimeout 1 s and the namespaces "/" and "/custom": each socket is
+// sent an "auth" event with its handshake's auth payload; on "/",
+// "message" is answered with "message-back" and the same arguments, and
+// "message-with-ack" is acknowledged with its arguments.
 package main
 
 import (
@@ -21,12 +30,13 @@ import (
 	"syscall"
 	"time"
 
+	socketio "github.com/ab218a8d/socketio"
 	"github.com/ab218a8d/socketio/engineio"
 )
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:3000", "address to listen on")
-	suite := flag.String("suite", "engineio", "which suite to serve: engineio")
+	suite := flag.String("suite", "engineio", "which suite to serve: engineio or socketio")
 	flag.Parse()
 
 	var handler http.Handler
@@ -37,8 +47,13 @@ func main() {
 		mux := http.NewServeMux()
 		mux.Handle("/engine.io/", srv)
 		handler, shutdown = mux, srv.Shutdown
+	case "socketio":
+		srv := socketioServer()
+		mux := http.NewServeMux()
+		mux.Handle("/socket.io/", srv)
+		handler, shutdown = mux, srv.Shutdown
 	default:
-		fmt.Fprintf(os.Stderr, "protocolserver: unknown suite %q (want engineio)\n", *suite)
+		fmt.Fprintf(os.Stderr, "protocolserver: unknown suite %q (want engineio or socketio)\n", *suite)
 		os.Exit(2)
 	}
 
@@ -58,15 +73,40 @@ func main() {
 	}
 }
 
+// suiteEngineOptions are the Engine.IO options both suites expect.
+func suiteEngineOptions() engineio.Options {
+	return engineio.Options{
+		PingInterval:      300 * time.Millisecond,
+		PingTimeout:       200 * time.Millisecond,
+		MaxHTTPBufferSize: 1e6,
+		CORS:              &engineio.CORSOptions{Origins: []string{"*"}},
+	}
+}
+
+// socketioServer is the reference configuration of the Socket.IO v5 suite.
+func socketioServer() *socketio.Server {
+	srv := socketio.NewServer(&socketio.Options{Options: suiteEngineOptions(), ConnectTimeout: time.Second})
+	sendAuth := func(s *socketio.Socket) { s.Emit("auth", s.Handshake().Auth) }
+	srv.OnConnection(func(s *socketio.Socket) {
+		sendAuth(s)
+		s.On("message", func(e *socketio.Event) {
+			args, _ := e.Values()
+			s.Emit("message-back", args...)
+		})
+		s.On("message-with-ack", func(e *socketio.Event) {
+			args, _ := e.Values()
+			e.Ack(args...)
+		})
+	})
+	srv.Of("/custom").OnConnection(sendAuth)
+	return srv
+}
+
 // engineioServer is the reference configuration of the Engine.IO v4 suite.
 func engineioServer() *engineio.Server {
 	echo := engineio.HandlerFunc(func(s *engineio.Session) engineio.SessionHandler {
 		return engineio.SessionFuncs{Message: func(m engineio.Message) { s.Send(m) }}
 	})
-	return engineio.NewServer(echo, &engineio.Options{
-		PingInterval:      300 * time.Millisecond,
-		PingTimeout:       200 * time.Millisecond,
-		MaxHTTPBufferSize: 1e6,
-		CORS:              &engineio.CORSOptions{Origins: []string{"*"}},
-	})
+	opts := suiteEngineOptions()
+	return engineio.NewServer(echo, &opts)
 }

@@ -1,0 +1,275 @@
+package adapter
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/ab218a8d/socketio/parser"
+)
+
+// Memory is the in-memory adapter: the room index of one server. It is
+// the default adapter.
+type Memory struct {
+	nsp Namespace
+
+	mu    sync.RWMutex
+	rooms map[Room]map[SocketID]struct{} // guarded by mu
+	sids  map[SocketID]map[Room]struct{} // guarded by mu
+}
+
+// NewMemory returns an in-memory adapter for nsp. It is a Factory.
+func NewMemory(nsp Namespace) Adapter {
+	return &Memory{
+		nsp:   nsp,
+		rooms: make(map[Room]map[SocketID]struct{}),
+		sids:  make(map[SocketID]map[Room]struct{}),
+	}
+}
+
+var _ Factory = NewMemory
+
+// Close does nothing: the index lives in memory.
+func (m *Memory) Close() error { return nil }
+
+type roomChange struct {
+	ev   RoomEvent
+	room Room
+}
+
+// AddAll adds id to rooms.
+func (m *Memory) AddAll(id SocketID, rooms []Room) {
+	var changes []roomChange
+	m.mu.Lock()
+	own := m.sids[id]
+	if own == nil {
+		own = make(map[Room]struct{}, len(rooms))
+		m.sids[id] = own
+	}
+	for _, r := range rooms {
+		if _, in := own[r]; in {
+			continue
+		}
+		own[r] = struct{}{}
+		members := m.rooms[r]
+		if members == nil {
+			members = make(map[SocketID]struct{}, 1)
+			m.rooms[r] = members
+			changes = append(changes, roomChange{CreateRoom, r})
+		}
+		members[id] = struct{}{}
+		changes = append(changes, roomChange{JoinRoom, r})
+	}
+	m.mu.Unlock()
+	m.report(changes, id)
+}
+
+// Del removes id from room.
+func (m *Memory) Del(id SocketID, room Room) {
+	m.mu.Lock()
+	changes := m.delLocked(id, room, nil)
+	m.mu.Unlock()
+	m.report(changes, id)
+}
+
+// DelAll removes id from every room.
+func (m *Memory) DelAll(id SocketID) {
+	var changes []roomChange
+	m.mu.Lock()
+	for r := range m.sids[id] {
+		changes = m.delLocked(id, r, changes)
+	}
+	delete(m.sids, id)
+	m.mu.Unlock()
+	m.report(changes, id)
+}
+
+func (m *Memory) delLocked(id SocketID, room Room, changes []roomChange) []roomChange {
+	if own := m.sids[id]; own != nil {
+		delete(own, room)
+	}
+	members, ok := m.rooms[room]
+	if !ok {
+		return changes
+	}
+	if _, in := members[id]; !in {
+		return changes
+	}
+	delete(members, id)
+	if len(members) == 0 {
+		delete(m.rooms, room)
+		changes = append(changes, roomChange{DeleteRoom, room})
+	}
+	return append(changes, roomChange{LeaveRoom, room})
+}
+
+// report tells the namespace of changes, outside the lock. The reference
+// emits delete-room before leave-room, and create-room before join-room.
+func (m *Memory) report(changes []roomChange, id SocketID) {
+	for _, c := range changes {
+		m.nsp.RoomChanged(c.ev, c.room, id)
+	}
+}
+
+// SocketRooms returns the rooms of id.
+func (m *Memory) SocketRooms(id SocketID) []Room {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	own := m.sids[id]
+	if own == nil {
+		return nil
+	}
+	out := make([]Room, 0, len(own))
+	for r := range own {
+		out = append(out, r)
+	}
+	return out
+}
+
+// Rooms returns every room that has a member.
+func (m *Memory) Rooms() []Room {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := make([]Room, 0, len(m.rooms))
+	for r := range m.rooms {
+		out = append(out, r)
+	}
+	return out
+}
+
+// Sockets returns the sockets opts selects.
+func (m *Memory) Sockets(opts BroadcastOptions) []SocketID {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.applyLocked(opts)
+}
+
+// applyLocked computes the target set of a broadcast.
+func (m *Memory) applyLocked(opts BroadcastOptions) []SocketID {
+	var except map[SocketID]struct{}
+	if len(opts.Except) > 0 {
+		except = make(map[SocketID]struct{})
+		for _, r := range opts.Except {
+			for id := range m.rooms[r] {
+				except[id] = struct{}{}
+			}
+		}
+	}
+	if len(opts.Rooms) == 0 {
+		out := make([]SocketID, 0, len(m.sids))
+		for id := range m.sids {
+			if _, ex := except[id]; !ex {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	if len(opts.Rooms) == 1 {
+		members := m.rooms[opts.Rooms[0]]
+		out := make([]SocketID, 0, len(members))
+		for id := range members {
+			if _, ex := except[id]; !ex {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	seen := make(map[SocketID]struct{})
+	var out []SocketID
+	for _, r := range opts.Rooms {
+		for id := range m.rooms[r] {
+			if _, ex := except[id]; ex {
+				continue
+			}
+			if _, dup := seen[id]; dup {
+				continue
+			}
+			seen[id] = struct{}{}
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// ServerCount is 1: the in-memory adapter knows only this server.
+func (m *Memory) ServerCount(context.Context) (int, error) { return 1, nil }
+
+// Broadcast encodes p once and hands the frames to every target.
+func (m *Memory) Broadcast(p *parser.Packet, opts BroadcastOptions) error {
+	frames, err := m.nsp.Parser().Encode(p)
+	if err != nil {
+		return err
+	}
+	for _, id := range m.Sockets(opts) {
+		m.nsp.Write(id, p, frames, opts.Flags)
+	}
+	return nil
+}
+
+// BroadcastWithAck sends p with a fresh ack id to every target and
+// forgets the acks that have not come after opts.Flags.Timeout.
+func (m *Memory) BroadcastWithAck(p *parser.Packet, opts BroadcastOptions, clientCount func(int), ack func(parser.Args)) error {
+	q := *p
+	q.ID, q.HasID = m.nsp.NextAckID(), true
+	frames, err := m.nsp.Parser().Encode(&q)
+	if err != nil {
+		return err
+	}
+	targets := m.Sockets(opts)
+	reached := make([]SocketID, 0, len(targets))
+	for _, id := range targets {
+		if !m.nsp.ExpectAck(id, q.ID, ack) {
+			continue
+		}
+		if !m.nsp.Write(id, &q, frames, opts.Flags) {
+			m.nsp.CancelAck(id, q.ID)
+			continue
+		}
+		reached = append(reached, id)
+	}
+	clientCount(len(reached))
+	if len(reached) > 0 {
+		time.AfterFunc(opts.Flags.Timeout, func() {
+			for _, id := range reached {
+				m.nsp.CancelAck(id, q.ID)
+			}
+		})
+	}
+	return nil
+}
+
+// FetchSockets returns the local sockets opts selects.
+func (m *Memory) FetchSockets(_ context.Context, opts BroadcastOptions) ([]SocketInfo, error) {
+	ids := m.Sockets(opts)
+	out := make([]SocketInfo, len(ids))
+	for i, id := range ids {
+		out[i] = SocketInfo{ID: id, Local: true}
+	}
+	return out, nil
+}
+
+// AddSockets makes the selected sockets join rooms.
+func (m *Memory) AddSockets(opts BroadcastOptions, rooms []Room) {
+	for _, id := range m.Sockets(opts) {
+		m.AddAll(id, rooms)
+	}
+}
+
+// DelSockets makes the selected sockets leave rooms.
+func (m *Memory) DelSockets(opts BroadcastOptions, rooms []Room) {
+	for _, id := range m.Sockets(opts) {
+		for _, r := range rooms {
+			m.Del(id, r)
+		}
+	}
+}
+
+// DisconnectSockets disconnects the selected sockets.
+func (m *Memory) DisconnectSockets(opts BroadcastOptions, close bool) {
+	for _, id := range m.Sockets(opts) {
+		m.nsp.Disconnect(id, close)
+	}
+}
+
+// ServerSideEmit is not supported: there is no other server.
+func (m *Memory) ServerSideEmit(context.Context, []any) error { return ErrNotSupported }

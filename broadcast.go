@@ -1,0 +1,255 @@
+package socketio
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/ab218a8d/socketio/adapter"
+	"github.com/ab218a8d/socketio/parser"
+)
+
+// BroadcastAckHandler receives the acknowledgements of a broadcast: the
+// first argument of each client's acknowledgement (as the reference keeps
+// them), and ErrTimeout if not every client answered within the timeout.
+type BroadcastAckHandler func(responses Args, err error)
+
+// BroadcastOperator selects sockets of a namespace and acts on them. It
+// is an immutable value: To, Except and the flag methods return modified
+// copies, so one operator can be the base of several broadcasts.
+type BroadcastOperator struct {
+	nsp    *Namespace
+	rooms  []string
+	except []string
+	flags  adapter.Flags
+}
+
+// To adds rooms to the selection: the sockets in any of the rooms.
+func (b BroadcastOperator) To(rooms ...string) BroadcastOperator {
+	b.rooms = append(slices.Clip(b.rooms), rooms...)
+	return b
+}
+
+// In is To.
+func (b BroadcastOperator) In(rooms ...string) BroadcastOperator { return b.To(rooms...) }
+
+// Except removes the sockets in any of rooms from the selection.
+func (b BroadcastOperator) Except(rooms ...string) BroadcastOperator {
+	b.except = append(slices.Clip(b.except), rooms...)
+	return b
+}
+
+// Volatile drops the event for sockets that cannot take it now.
+func (b BroadcastOperator) Volatile() BroadcastOperator { b.flags.Volatile = true; return b }
+
+// Local keeps the broadcast on this server.
+func (b BroadcastOperator) Local() BroadcastOperator { b.flags.Local = true; return b }
+
+// Compress sets compression (on by default).
+func (b BroadcastOperator) Compress(c bool) BroadcastOperator { b.flags.NoCompress = !c; return b }
+
+// Timeout sets how long acknowledgements are awaited.
+func (b BroadcastOperator) Timeout(d time.Duration) BroadcastOperator {
+	b.flags.Timeout = d
+	return b
+}
+
+func (b BroadcastOperator) opts() adapter.BroadcastOptions {
+	return adapter.BroadcastOptions{Rooms: b.rooms, Except: b.except, Flags: b.flags}
+}
+
+// Emit sends an event to the selected sockets, encoded once for all. If
+// the last argument is a BroadcastAckHandler (or a func(Args, error)),
+// each socket is asked for an acknowledgement and the handler is called
+// once: when every reached socket answered, or at the Timeout (set one:
+// without it the handler gets ErrTimeout at once, as in the reference).
+func (b BroadcastOperator) Emit(event string, args ...any) error {
+	if parser.IsReserved(event) {
+		return fmt.Errorf("%w: %q", ErrReservedEvent, event)
+	}
+	var ack BroadcastAckHandler
+	if n := len(args); n > 0 {
+		switch f := args[n-1].(type) {
+		case BroadcastAckHandler:
+			ack, args = f, args[:n-1]
+		case func(Args, error):
+			ack, args = f, args[:n-1]
+		}
+	}
+	p, err := eventPacket(b.nsp.name, event, args)
+	if err != nil {
+		return err
+	}
+	if ack == nil {
+		return b.nsp.adapter.Broadcast(p, b.opts())
+	}
+	return b.emitWithAck(p, ack)
+}
+
+// emitWithAck gathers the acknowledgements of a broadcast.
+func (b BroadcastOperator) emitWithAck(p *parser.Packet, ack BroadcastAckHandler) error {
+	servers, err := b.nsp.adapter.ServerCount(context.Background())
+	if err != nil {
+		return err
+	}
+	var (
+		mu        sync.Mutex
+		expected  int
+		reported  int
+		responses []any
+		done      bool
+		timer     *time.Timer
+	)
+	finish := func(err error) {
+		if done {
+			return
+		}
+		done = true
+		if timer != nil {
+			timer.Stop()
+		}
+		rs := responses
+		go func() { ack(joinResponses(rs), err) }()
+	}
+	check := func() {
+		if reported >= servers && len(responses) >= expected {
+			finish(nil)
+		}
+	}
+	mu.Lock()
+	timer = time.AfterFunc(b.flags.Timeout, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		finish(ErrTimeout)
+	})
+	mu.Unlock()
+	err = b.nsp.adapter.BroadcastWithAck(p, b.opts(),
+		func(n int) {
+			mu.Lock()
+			defer mu.Unlock()
+			expected += n
+			reported++
+			check()
+		},
+		func(a Args) {
+			var first any
+			if err := a.Decode(0, &first); err != nil {
+				first = json.RawMessage(a.Raw(0))
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if !done {
+				responses = append(responses, first)
+				check()
+			}
+		})
+	if err != nil {
+		mu.Lock()
+		finish(err)
+		mu.Unlock()
+	}
+	return err
+}
+
+// joinResponses makes one Args of the clients' first arguments.
+func joinResponses(rs []any) Args {
+	var att [][]byte
+	data, err := parser.AppendArray(nil, &att, rs...)
+	if err != nil {
+		return Args{}
+	}
+	return parser.NewArgs(data, att)
+}
+
+// EmitWithAck is Emit with acknowledgements, waiting for them or for ctx.
+func (b BroadcastOperator) EmitWithAck(ctx context.Context, event string, args ...any) (Args, error) {
+	type result struct {
+		args Args
+		err  error
+	}
+	ch := make(chan result, 1)
+	args = append(args[:len(args):len(args)], BroadcastAckHandler(func(a Args, err error) { ch <- result{a, err} }))
+	if err := b.Emit(event, args...); err != nil {
+		return Args{}, err
+	}
+	select {
+	case r := <-ch:
+		return r.args, r.err
+	case <-ctx.Done():
+		return Args{}, ctx.Err()
+	}
+}
+
+// FetchSockets returns the selected sockets, on every server unless
+// Local.
+func (b BroadcastOperator) FetchSockets(ctx context.Context) ([]*RemoteSocket, error) {
+	infos, err := b.nsp.adapter.FetchSockets(ctx, b.opts())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*RemoteSocket, 0, len(infos))
+	for _, in := range infos {
+		if in.Local {
+			if s := b.nsp.Socket(in.ID); s != nil {
+				out = append(out, localRemote(s))
+			}
+			continue
+		}
+		rs := &RemoteSocket{ID: in.ID, Rooms: in.Rooms, Data: in.Data, nsp: b.nsp}
+		if len(in.Handshake) > 0 {
+			json.Unmarshal(in.Handshake, &rs.Handshake)
+		}
+		out = append(out, rs)
+	}
+	return out, nil
+}
+
+// SocketsJoin makes the selected sockets join rooms.
+func (b BroadcastOperator) SocketsJoin(rooms ...string) { b.nsp.adapter.AddSockets(b.opts(), rooms) }
+
+// SocketsLeave makes the selected sockets leave rooms.
+func (b BroadcastOperator) SocketsLeave(rooms ...string) { b.nsp.adapter.DelSockets(b.opts(), rooms) }
+
+// DisconnectSockets disconnects the selected sockets; close also closes
+// their connections.
+func (b BroadcastOperator) DisconnectSockets(close bool) {
+	b.nsp.adapter.DisconnectSockets(b.opts(), close)
+}
+
+// RemoteSocket is a socket found by FetchSockets, on this server or
+// another. Its methods act on it wherever it is.
+type RemoteSocket struct {
+	ID        string
+	Handshake Handshake
+	Rooms     []string
+	// Data is the socket's Data as JSON.
+	Data json.RawMessage
+
+	nsp   *Namespace
+	local *Socket
+}
+
+func localRemote(s *Socket) *RemoteSocket {
+	data, _ := json.Marshal(s.Data())
+	return &RemoteSocket{ID: s.id, Handshake: s.handshake, Rooms: s.Rooms(), Data: data, nsp: s.nsp, local: s}
+}
+
+// Local returns the socket if it is connected to this server, or nil.
+func (r *RemoteSocket) Local() *Socket { return r.local }
+
+func (r *RemoteSocket) self() BroadcastOperator { return r.nsp.To(r.ID) }
+
+// Emit sends an event to the socket.
+func (r *RemoteSocket) Emit(event string, args ...any) error { return r.self().Emit(event, args...) }
+
+// Join adds the socket to rooms.
+func (r *RemoteSocket) Join(rooms ...string) { r.self().SocketsJoin(rooms...) }
+
+// Leave removes the socket from rooms.
+func (r *RemoteSocket) Leave(rooms ...string) { r.self().SocketsLeave(rooms...) }
+
+// Disconnect disconnects the socket.
+func (r *RemoteSocket) Disconnect(close bool) { r.self().DisconnectSockets(close) }

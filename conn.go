@@ -1,0 +1,191 @@
+package socketio
+
+import (
+	"encoding/json"
+	"sync"
+	"time"
+
+	"github.com/ab218a8d/socketio/engineio"
+	"github.com/ab218a8d/socketio/parser"
+)
+
+// conn is one client connection (an Engine.IO session) and the sockets it
+// multiplexes, one per namespace. Its OnMessage runs on the session's
+// delivery path, one message at a time: that is where every event handler
+// of its sockets runs, in the order the client sent the events.
+type conn struct {
+	srv *Server
+	es  *engineio.Session
+	dec parser.Decoder // used only from OnMessage
+
+	mu      sync.Mutex
+	sockets map[string]*Socket // by namespace name; guarded by mu
+	closed  bool               // guarded by mu
+	timer   *time.Timer        // connect timeout; guarded by mu
+}
+
+func (srv *Server) openSession(es *engineio.Session) engineio.SessionHandler {
+	c := &conn{srv: srv, es: es, dec: srv.cfg.Parser.NewDecoder(), sockets: make(map[string]*Socket)}
+	if !srv.track(c) {
+		es.Close()
+		return c
+	}
+	c.timer = time.AfterFunc(srv.cfg.ConnectTimeout, c.onConnectTimeout)
+	return c
+}
+
+// onConnectTimeout closes a connection that joined no namespace in time.
+func (c *conn) onConnectTimeout() {
+	c.mu.Lock()
+	idle := len(c.sockets) == 0 && !c.closed
+	c.mu.Unlock()
+	if idle {
+		c.closeForced()
+	}
+}
+
+// OnMessage decodes a message and acts on the packet it completes.
+func (c *conn) OnMessage(m engineio.Message) {
+	p, err := c.dec.Add(m.Data, m.Binary)
+	if err != nil {
+		// As the reference: the sockets hear of the error, and the
+		// connection is closed.
+		for _, s := range c.socketList() {
+			s.reportError(err)
+		}
+		c.es.Close()
+		return
+	}
+	if p != nil {
+		c.dispatch(p)
+	}
+}
+
+func (c *conn) dispatch(p *parser.Packet) {
+	c.mu.Lock()
+	s := c.sockets[p.Namespace]
+	c.mu.Unlock()
+	switch {
+	case s == nil && p.Type == parser.Connect:
+		c.connect(p.Namespace, p.Data)
+	case s != nil && p.Type != parser.Connect && p.Type != parser.ConnectError:
+		s.onPacket(p)
+	default:
+		// A packet for a namespace not joined, a second CONNECT, or a
+		// CONNECT_ERROR from the client: the reference closes.
+		c.closeForced()
+	}
+}
+
+// connect handles a CONNECT for the namespace name.
+func (c *conn) connect(name string, auth json.RawMessage) {
+	n := c.srv.lookup(name, auth)
+	if n == nil {
+		c.writePacket(&parser.Packet{Type: parser.ConnectError, Namespace: name, Data: []byte(`{"message":"Invalid namespace"}`)}, false, false)
+		return
+	}
+	n.add(c, auth)
+}
+
+// joined records s as the connection's socket in its namespace.
+func (c *conn) joined(s *Socket) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return false
+	}
+	c.sockets[s.nsp.name] = s
+	if c.timer != nil {
+		c.timer.Stop()
+		c.timer = nil
+	}
+	return true
+}
+
+// left forgets s.
+func (c *conn) left(s *Socket) {
+	c.mu.Lock()
+	if c.sockets[s.nsp.name] == s {
+		delete(c.sockets, s.nsp.name)
+	}
+	c.mu.Unlock()
+}
+
+func (c *conn) socketList() []*Socket {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]*Socket, 0, len(c.sockets))
+	for _, s := range c.sockets {
+		out = append(out, s)
+	}
+	return out
+}
+
+func (c *conn) isClosed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed
+}
+
+// OnClose disconnects every socket of the connection.
+func (c *conn) OnClose(reason engineio.CloseReason, desc error) {
+	c.closeSockets(reasonFromEngine(reason), desc)
+	c.srv.untrack(c)
+}
+
+// closeSockets marks the connection closed and disconnects its sockets.
+func (c *conn) closeSockets(reason DisconnectReason, desc error) {
+	c.mu.Lock()
+	c.closed = true
+	if c.timer != nil {
+		c.timer.Stop()
+		c.timer = nil
+	}
+	sockets := make([]*Socket, 0, len(c.sockets))
+	for _, s := range c.sockets {
+		sockets = append(sockets, s)
+	}
+	c.sockets = map[string]*Socket{}
+	c.mu.Unlock()
+	for _, s := range sockets {
+		s.onClose(reason, desc)
+	}
+	c.dec.Reset()
+}
+
+// closeForced closes the connection with "forced server close".
+func (c *conn) closeForced() {
+	c.closeSockets(ReasonForcedServerClose, nil)
+	c.es.Close()
+}
+
+// disconnectAll is Socket.Disconnect(true): every socket of the connection
+// leaves its namespace with a DISCONNECT, then the connection closes.
+func (c *conn) disconnectAll() {
+	for _, s := range c.socketList() {
+		s.Disconnect(false)
+	}
+	c.es.Close()
+}
+
+// writePacket encodes p and queues its messages.
+func (c *conn) writePacket(p *parser.Packet, volatile, noCompress bool) error {
+	frames, err := c.srv.cfg.Parser.Encode(p)
+	if err != nil {
+		return err
+	}
+	return c.writeFrames(frames, volatile, noCompress)
+}
+
+// writeFrames queues encoded messages, in one piece. A volatile packet is
+// dropped when the client is behind: something is still queued for it.
+func (c *conn) writeFrames(frames []parser.Frame, volatile, noCompress bool) error {
+	if volatile && c.es.QueuedBytes() > 0 {
+		return nil
+	}
+	msgs := make([]engineio.Message, len(frames))
+	for i, f := range frames {
+		msgs[i] = engineio.Message{Data: f.Data, Binary: f.Binary, NoCompress: noCompress}
+	}
+	return c.es.SendBatch(msgs)
+}

@@ -1,0 +1,135 @@
+package socketio
+
+import (
+	"encoding/json"
+	"sync/atomic"
+
+	"github.com/ab218a8d/socketio/parser"
+)
+
+// Event is one event received by a socket: its name, its arguments
+// (decoded on demand), and the acknowledgement the client may wait for.
+type Event struct {
+	// Args are the event's arguments, the name excluded.
+	Args
+	name   string
+	socket *Socket
+	ackID  uint64
+	hasAck bool
+	acked  atomic.Bool
+}
+
+// Name returns the event's name.
+func (e *Event) Name() string { return e.name }
+
+// Socket returns the socket that received the event.
+func (e *Event) Socket() *Socket { return e.socket }
+
+// WantsAck reports whether the client asked for an acknowledgement.
+func (e *Event) WantsAck() bool { return e.hasAck }
+
+// Ack sends the acknowledgement with args. Only the first call sends; it
+// fails with ErrNoAck when the client asked for none or it was sent.
+func (e *Event) Ack(args ...any) error {
+	if !e.hasAck || !e.acked.CompareAndSwap(false, true) {
+		return ErrNoAck
+	}
+	var att [][]byte
+	data, err := parser.AppendArray(nil, &att, args...)
+	if err != nil {
+		return err
+	}
+	return e.socket.conn.writePacket(&parser.Packet{
+		Type: parser.Ack, Namespace: e.socket.nsp.name, ID: e.ackID, HasID: true, Data: data, Attachments: att,
+	}, false, false)
+}
+
+// EventHandler handles an event. It runs on the connection's delivery
+// path: events of one connection are handled one at a time, in order.
+type EventHandler func(e *Event)
+
+// AnyHandler is a catch-all handler: it sees every event's name and
+// arguments (see Socket.OnAny and Socket.OnAnyOutgoing).
+type AnyHandler func(event string, args Args)
+
+// EventMiddleware runs for each incoming event before its handlers; an
+// error stops the event (see Socket.Use).
+type EventMiddleware func(e *Event) error
+
+// Typed adapts a handler that wants the event's first argument as a T:
+//
+//	s.On("chat", socketio.Typed(func(e *socketio.Event, m ChatMessage) { ... }))
+//
+// An argument that does not decode into T is reported to the socket's
+// OnError handlers and the handler is not called.
+func Typed[T any](h func(e *Event, v T)) EventHandler {
+	return func(e *Event) {
+		var v T
+		if err := e.Decode(0, &v); err != nil {
+			e.socket.reportError(err)
+			return
+		}
+		h(e, v)
+	}
+}
+
+// onEvent runs an incoming event through the catch-all handlers, the
+// middlewares and the event's handlers.
+func (s *Socket) onEvent(p *parser.Packet) {
+	all := parser.NewArgs(p.Data, p.Attachments)
+	e := &Event{Args: all.Slice(1), name: eventName(all.Raw(0)), socket: s, ackID: p.ID, hasAck: p.HasID}
+	s.mu.Lock()
+	anyIn := append([]*anyHandler(nil), s.anyIn...)
+	mws := append([]EventMiddleware(nil), s.middlewares...)
+	s.mu.Unlock()
+	for _, h := range anyIn {
+		s.guard(func() error { h.f(e.name, e.Args); return nil })
+	}
+	for _, m := range mws {
+		if err := s.guard(func() error { return m(e) }); err != nil {
+			if _, panicked := err.(*PanicError); !panicked {
+				s.reportError(err)
+			}
+			return
+		}
+	}
+	s.mu.Lock()
+	if !s.connected {
+		s.mu.Unlock()
+		return
+	}
+	hs := append([]EventHandler(nil), s.handlers[e.name]...)
+	s.mu.Unlock()
+	for _, h := range hs {
+		s.guard(func() error { h(e); return nil })
+	}
+}
+
+// eventName returns an event name: a JSON string, or a number as written.
+func eventName(raw []byte) string {
+	if len(raw) > 0 && raw[0] == '"' {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			return s
+		}
+	}
+	return string(raw)
+}
+
+// notifyOutgoing shows an outgoing EVENT to the catch-all handlers.
+func (s *Socket) notifyOutgoing(p *parser.Packet) {
+	if p.Type != parser.Event {
+		return
+	}
+	s.mu.Lock()
+	hs := append([]*anyHandler(nil), s.anyOut...)
+	s.mu.Unlock()
+	if len(hs) == 0 {
+		return
+	}
+	all := parser.NewArgs(p.Data, p.Attachments)
+	name := eventName(all.Raw(0))
+	for _, h := range hs {
+		s.guard(func() error { h.f(name, all.Slice(1)); return nil })
+	}
+}

@@ -1,0 +1,351 @@
+package socketio
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"regexp"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ab218a8d/socketio/adapter"
+	"github.com/ab218a8d/socketio/parser"
+)
+
+// Middleware runs for each socket that connects to a namespace, before the
+// connection handlers. A non-nil error refuses the connection: the client
+// gets a CONNECT_ERROR with the error's message (and Data, for a
+// *ConnectError). Middlewares run in the order they were added, on the
+// connection's delivery path, and may block.
+type Middleware func(s *Socket) error
+
+// RoomHandler is told of a change of room membership.
+type RoomHandler func(ev adapter.RoomEvent, room string, id string)
+
+// Namespace is a communication channel multiplexed over the connections:
+// "/" by default, "/admin", ... Each has its own sockets, middlewares,
+// rooms and adapter.
+type Namespace struct {
+	name    string
+	srv     *Server
+	parent  *ParentNamespace
+	adapter adapter.Adapter
+	ackID   atomic.Uint64
+
+	mu          sync.RWMutex
+	sockets     map[string]*Socket // connected sockets; guarded by mu
+	middlewares []Middleware       // guarded by mu
+	onConnect   []func(*Socket)    // guarded by mu
+	onRoom      []RoomHandler      // guarded by mu
+}
+
+func newNamespace(srv *Server, name string, parent *ParentNamespace) *Namespace {
+	n := &Namespace{name: name, srv: srv, parent: parent, sockets: make(map[string]*Socket)}
+	if parent != nil {
+		parent.mu.RLock()
+		n.middlewares = append(n.middlewares, parent.middlewares...)
+		n.onConnect = append(n.onConnect, parent.onConnect...)
+		parent.mu.RUnlock()
+	}
+	n.adapter = srv.cfg.Adapter(nspView{n})
+	return n
+}
+
+// Name returns the namespace's name.
+func (n *Namespace) Name() string { return n.name }
+
+// Server returns the server the namespace belongs to.
+func (n *Namespace) Server() *Server { return n.srv }
+
+// Adapter returns the namespace's adapter.
+func (n *Namespace) Adapter() adapter.Adapter { return n.adapter }
+
+// Use adds a middleware for the sockets that connect from now on.
+func (n *Namespace) Use(m Middleware) {
+	n.mu.Lock()
+	n.middlewares = append(n.middlewares, m)
+	n.mu.Unlock()
+}
+
+// OnConnection registers a handler called with each socket once it has
+// connected, on the connection's delivery path.
+func (n *Namespace) OnConnection(h func(*Socket)) {
+	n.mu.Lock()
+	n.onConnect = append(n.onConnect, h)
+	n.mu.Unlock()
+}
+
+// OnRoomEvent registers a handler for room creation, deletion, joins and
+// leaves in this namespace.
+func (n *Namespace) OnRoomEvent(h RoomHandler) {
+	n.mu.Lock()
+	n.onRoom = append(n.onRoom, h)
+	n.mu.Unlock()
+}
+
+// Sockets returns the sockets connected to the namespace on this server.
+func (n *Namespace) Sockets() []*Socket {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	out := make([]*Socket, 0, len(n.sockets))
+	for _, s := range n.sockets {
+		out = append(out, s)
+	}
+	return out
+}
+
+// Socket returns the local socket with the given id, or nil.
+func (n *Namespace) Socket(id string) *Socket {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	return n.sockets[id]
+}
+
+func (n *Namespace) broadcast() BroadcastOperator { return BroadcastOperator{nsp: n} }
+
+// To returns a broadcast to the sockets in any of rooms.
+func (n *Namespace) To(rooms ...string) BroadcastOperator { return n.broadcast().To(rooms...) }
+
+// In is To.
+func (n *Namespace) In(rooms ...string) BroadcastOperator { return n.broadcast().To(rooms...) }
+
+// Except returns a broadcast to the sockets in none of rooms.
+func (n *Namespace) Except(rooms ...string) BroadcastOperator { return n.broadcast().Except(rooms...) }
+
+// Timeout returns a broadcast whose acknowledgements are awaited at most d.
+func (n *Namespace) Timeout(d time.Duration) BroadcastOperator { return n.broadcast().Timeout(d) }
+
+// Volatile returns a broadcast that skips sockets that cannot take it now.
+func (n *Namespace) Volatile() BroadcastOperator { return n.broadcast().Volatile() }
+
+// Local returns a broadcast that stays on this server.
+func (n *Namespace) Local() BroadcastOperator { return n.broadcast().Local() }
+
+// Compress returns a broadcast with compression set.
+func (n *Namespace) Compress(c bool) BroadcastOperator { return n.broadcast().Compress(c) }
+
+// Emit sends an event to every socket of the namespace. A last argument
+// of type BroadcastAckHandler asks for acknowledgements (see
+// BroadcastOperator.Emit).
+func (n *Namespace) Emit(event string, args ...any) error { return n.broadcast().Emit(event, args...) }
+
+// EmitWithAck sends an event to every socket of the namespace and waits for
+// their acknowledgements (see BroadcastOperator.EmitWithAck).
+func (n *Namespace) EmitWithAck(ctx context.Context, event string, args ...any) (Args, error) {
+	return n.broadcast().EmitWithAck(ctx, event, args...)
+}
+
+// FetchSockets returns the sockets of the namespace, on every server.
+func (n *Namespace) FetchSockets(ctx context.Context) ([]*RemoteSocket, error) {
+	return n.broadcast().FetchSockets(ctx)
+}
+
+// SocketsJoin makes every socket of the namespace join rooms.
+func (n *Namespace) SocketsJoin(rooms ...string) { n.broadcast().SocketsJoin(rooms...) }
+
+// SocketsLeave makes every socket of the namespace leave rooms.
+func (n *Namespace) SocketsLeave(rooms ...string) { n.broadcast().SocketsLeave(rooms...) }
+
+// DisconnectSockets disconnects every socket of the namespace.
+func (n *Namespace) DisconnectSockets(close bool) { n.broadcast().DisconnectSockets(close) }
+
+// ServerSideEmit sends an event to the other servers of the cluster; with
+// the in-memory adapter it fails with adapter.ErrNotSupported.
+func (n *Namespace) ServerSideEmit(ctx context.Context, event string, args ...any) error {
+	return n.adapter.ServerSideEmit(ctx, append([]any{event}, args...))
+}
+
+// add runs the middlewares for a new socket of c and connects it.
+func (n *Namespace) add(c *conn, auth json.RawMessage) {
+	s := newSocket(n, c, auth)
+	n.mu.RLock()
+	mws := append([]Middleware(nil), n.middlewares...)
+	n.mu.RUnlock()
+	var err error
+	for _, m := range mws {
+		if err = s.guard(func() error { return m(s) }); err != nil {
+			break
+		}
+	}
+	if c.isClosed() {
+		s.cleanup()
+		return
+	}
+	if err != nil {
+		s.cleanup()
+		ce := &ConnectError{Message: err.Error()}
+		if errors.As(err, &ce) {
+			ce = &ConnectError{Message: ce.Message, Data: ce.Data}
+		}
+		c.writePacket(&parser.Packet{Type: parser.ConnectError, Namespace: n.name, Data: connectErrorJSON(ce)}, false, false)
+		return
+	}
+	n.mu.Lock()
+	n.sockets[s.id] = s
+	handlers := slices.Clone(n.onConnect)
+	n.mu.Unlock()
+	if !c.joined(s) {
+		n.remove(s)
+		s.cleanup()
+		return
+	}
+	s.onConnect()
+	for _, h := range handlers {
+		s.guard(func() error { h(s); return nil })
+	}
+}
+
+func connectErrorJSON(ce *ConnectError) []byte {
+	var att [][]byte
+	m := map[string]any{"message": ce.Message}
+	if ce.Data != nil {
+		m["data"] = ce.Data
+	}
+	b, err := parser.AppendValue(nil, &att, m)
+	if err != nil || len(att) > 0 {
+		b, _ = parser.AppendValue(nil, &att, map[string]any{"message": ce.Message})
+	}
+	return b
+}
+
+// remove forgets a socket that disconnected.
+func (n *Namespace) remove(s *Socket) {
+	n.mu.Lock()
+	if n.sockets[s.id] == s {
+		delete(n.sockets, s.id)
+	}
+	empty := len(n.sockets) == 0
+	n.mu.Unlock()
+	if empty && n.parent != nil && n.srv.cfg.CleanupEmptyChildNamespaces {
+		n.srv.removeNamespace(n)
+	}
+}
+
+// nspView is the Namespace as its adapter sees it.
+type nspView struct{ n *Namespace }
+
+func (v nspView) Name() string          { return v.n.name }
+func (v nspView) Parser() parser.Parser { return v.n.srv.cfg.Parser }
+func (v nspView) NextAckID() uint64     { return v.n.ackID.Add(1) - 1 }
+
+func (v nspView) Write(id string, p *parser.Packet, frames []parser.Frame, flags adapter.Flags) bool {
+	s := v.n.Socket(id)
+	if s == nil {
+		return false
+	}
+	s.notifyOutgoing(p)
+	return s.conn.writeFrames(frames, flags.Volatile, flags.NoCompress) == nil
+}
+
+func (v nspView) ExpectAck(id string, ackID uint64, fn func(parser.Args)) bool {
+	s := v.n.Socket(id)
+	if s == nil {
+		return false
+	}
+	return s.expectAck(ackID, func(a Args, err error) {
+		if err == nil {
+			fn(a)
+		}
+	})
+}
+
+func (v nspView) CancelAck(id string, ackID uint64) {
+	if s := v.n.Socket(id); s != nil {
+		s.cancelAck(ackID)
+	}
+}
+
+func (v nspView) Disconnect(id string, close bool) {
+	if s := v.n.Socket(id); s != nil {
+		s.Disconnect(close)
+	}
+}
+
+func (v nspView) RoomChanged(ev adapter.RoomEvent, room, id string) {
+	v.n.mu.RLock()
+	hs := append([]RoomHandler(nil), v.n.onRoom...)
+	v.n.mu.RUnlock()
+	for _, h := range hs {
+		h(ev, room, id)
+	}
+}
+
+// ParentNamespace creates child namespaces on demand, for the names it
+// matches (see Server.OfRegexp and Server.OfFunc). Middlewares and
+// connection handlers added to it are copied into each child when the
+// child is created.
+type ParentNamespace struct {
+	srv   *Server
+	name  string // "/_0", "/_1", ... as in the reference
+	re    *regexp.Regexp
+	allow func(name string, auth json.RawMessage) (bool, error)
+
+	mu          sync.RWMutex
+	children    map[string]*Namespace // guarded by mu
+	middlewares []Middleware          // guarded by mu
+	onConnect   []func(*Socket)       // guarded by mu
+}
+
+func (p *ParentNamespace) matches(name string, auth json.RawMessage) bool {
+	if p.re != nil {
+		return p.re.MatchString(name)
+	}
+	ok, err := p.allow(name, auth)
+	return ok && err == nil
+}
+
+func (p *ParentNamespace) adopt(n *Namespace) {
+	p.mu.Lock()
+	p.children[n.name] = n
+	p.mu.Unlock()
+}
+
+func (p *ParentNamespace) orphan(n *Namespace) {
+	p.mu.Lock()
+	if p.children[n.name] == n {
+		delete(p.children, n.name)
+	}
+	p.mu.Unlock()
+}
+
+// Name returns the parent's internal name ("/_0", ...).
+func (p *ParentNamespace) Name() string { return p.name }
+
+// Use adds a middleware to the children created from now on.
+func (p *ParentNamespace) Use(m Middleware) {
+	p.mu.Lock()
+	p.middlewares = append(p.middlewares, m)
+	p.mu.Unlock()
+}
+
+// OnConnection registers a connection handler for the children created
+// from now on.
+func (p *ParentNamespace) OnConnection(h func(*Socket)) {
+	p.mu.Lock()
+	p.onConnect = append(p.onConnect, h)
+	p.mu.Unlock()
+}
+
+// Children returns the child namespaces that exist now.
+func (p *ParentNamespace) Children() []*Namespace {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	out := make([]*Namespace, 0, len(p.children))
+	for _, n := range p.children {
+		out = append(out, n)
+	}
+	return out
+}
+
+// Emit sends an event to every socket of every child.
+func (p *ParentNamespace) Emit(event string, args ...any) error {
+	var first error
+	for _, n := range p.Children() {
+		if err := n.Emit(event, args...); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}

@@ -1,0 +1,550 @@
+package socketio
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/ab218a8d/socketio/engineio"
+	"github.com/ab218a8d/socketio/internal/id"
+	"github.com/ab218a8d/socketio/parser"
+)
+
+// Args are the arguments of an event or an acknowledgement: each stays
+// JSON until it is decoded into the Go value a handler asks for (see
+// parser.Args: Len, Decode, Bind, Values).
+type Args = parser.Args
+
+// AckHandler receives the acknowledgement of an emitted event: the
+// client's arguments, or ErrTimeout or ErrDisconnected. Passed as the last
+// argument of Emit, it asks the client for an acknowledgement.
+type AckHandler func(args Args, err error)
+
+// DisconnectHandler is told why a socket disconnected.
+type DisconnectHandler func(reason DisconnectReason, description error)
+
+// Socket is a client's connection to one namespace. All its methods are
+// safe for concurrent use. Its event handlers run one at a time, in the
+// order the client sent the events.
+type Socket struct {
+	id        string
+	nsp       *Namespace
+	conn      *conn
+	handshake Handshake
+	ctx       context.Context
+	cancel    context.CancelFunc
+
+	mu            sync.Mutex
+	connected     bool                      // guarded by mu
+	gone          bool                      // guarded by mu: cleaned up, joins are ignored
+	handlers      map[string][]EventHandler // guarded by mu
+	anyIn         []*anyHandler             // guarded by mu
+	anyOut        []*anyHandler             // guarded by mu
+	middlewares   []EventMiddleware         // guarded by mu
+	acks          map[uint64]*pendingAck    // guarded by mu
+	onDisconnect  []DisconnectHandler       // guarded by mu
+	onDisconnecti []DisconnectHandler       // guarded by mu ("disconnecting")
+	onError       []func(error)             // guarded by mu
+	data          any                       // guarded by mu
+}
+
+type anyHandler struct{ f AnyHandler }
+
+type pendingAck struct {
+	fn    AckHandler
+	timer *time.Timer
+}
+
+func newSocket(n *Namespace, c *conn, auth json.RawMessage) *Socket {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Socket{
+		id:        id.New(),
+		nsp:       n,
+		conn:      c,
+		handshake: newHandshake(c.es.Request(), auth, time.Now()),
+		ctx:       ctx,
+		cancel:    cancel,
+		handlers:  make(map[string][]EventHandler),
+		acks:      make(map[uint64]*pendingAck),
+	}
+}
+
+// ID returns the socket's id: 20 URL-safe characters, distinct from the
+// Engine.IO session id. The socket is always in the room of that name.
+func (s *Socket) ID() string { return s.id }
+
+// Namespace returns the socket's namespace.
+func (s *Socket) Namespace() *Namespace { return s.nsp }
+
+// Handshake returns how the socket connected.
+func (s *Socket) Handshake() *Handshake { return &s.handshake }
+
+// Request returns the HTTP request that opened the socket's connection.
+func (s *Socket) Request() *http.Request { return s.conn.es.Request() }
+
+// Conn returns the socket's Engine.IO session, shared with the socket's
+// other namespaces.
+func (s *Socket) Conn() *engineio.Session { return s.conn.es }
+
+// Context returns a context that is cancelled when the socket disconnects.
+func (s *Socket) Context() context.Context { return s.ctx }
+
+// Connected reports whether the socket is connected.
+func (s *Socket) Connected() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.connected
+}
+
+// Data returns the value set with SetData.
+func (s *Socket) Data() any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.data
+}
+
+// SetData attaches an application value to the socket; FetchSockets on
+// other servers sees it as JSON.
+func (s *Socket) SetData(v any) {
+	s.mu.Lock()
+	s.data = v
+	s.mu.Unlock()
+}
+
+// Rooms returns the rooms the socket is in, its own id room included.
+func (s *Socket) Rooms() []string { return s.nsp.adapter.SocketRooms(s.id) }
+
+// Join adds the socket to rooms. After the socket disconnected it does
+// nothing.
+func (s *Socket) Join(rooms ...string) {
+	s.mu.Lock()
+	gone := s.gone
+	s.mu.Unlock()
+	if !gone {
+		s.nsp.adapter.AddAll(s.id, rooms)
+	}
+}
+
+// Leave removes the socket from room.
+func (s *Socket) Leave(room string) { s.nsp.adapter.Del(s.id, room) }
+
+// On registers a handler for an event. Several handlers for one event run
+// in the order they were registered.
+func (s *Socket) On(event string, h EventHandler) {
+	s.mu.Lock()
+	s.handlers[event] = append(s.handlers[event], h)
+	s.mu.Unlock()
+}
+
+// Off removes every handler of an event.
+func (s *Socket) Off(event string) {
+	s.mu.Lock()
+	delete(s.handlers, event)
+	s.mu.Unlock()
+}
+
+// OnAny registers a handler called for every incoming event, before the
+// event's own handlers. It returns a function that removes it.
+func (s *Socket) OnAny(h AnyHandler) (remove func()) { return s.addAny(&s.anyIn, h, false) }
+
+// PrependAny is OnAny, placing h before the handlers already registered.
+func (s *Socket) PrependAny(h AnyHandler) (remove func()) { return s.addAny(&s.anyIn, h, true) }
+
+// OffAny removes every catch-all handler of incoming events.
+func (s *Socket) OffAny() { s.clearAny(&s.anyIn) }
+
+// OnAnyOutgoing registers a handler called for every event sent to the
+// client, broadcasts included. It returns a function that removes it.
+func (s *Socket) OnAnyOutgoing(h AnyHandler) (remove func()) { return s.addAny(&s.anyOut, h, false) }
+
+// PrependAnyOutgoing is OnAnyOutgoing, placing h first.
+func (s *Socket) PrependAnyOutgoing(h AnyHandler) (remove func()) {
+	return s.addAny(&s.anyOut, h, true)
+}
+
+// OffAnyOutgoing removes every catch-all handler of outgoing events.
+func (s *Socket) OffAnyOutgoing() { s.clearAny(&s.anyOut) }
+
+func (s *Socket) addAny(list *[]*anyHandler, h AnyHandler, prepend bool) func() {
+	e := &anyHandler{h}
+	s.mu.Lock()
+	if prepend {
+		*list = append([]*anyHandler{e}, *list...)
+	} else {
+		*list = append(*list, e)
+	}
+	s.mu.Unlock()
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for i, x := range *list {
+			if x == e {
+				*list = append((*list)[:i:i], (*list)[i+1:]...)
+				return
+			}
+		}
+	}
+}
+
+func (s *Socket) clearAny(list *[]*anyHandler) {
+	s.mu.Lock()
+	*list = nil
+	s.mu.Unlock()
+}
+
+// Use adds a middleware that every incoming event goes through before its
+// handlers. An error stops the event and is reported to the OnError
+// handlers; the client is told nothing.
+func (s *Socket) Use(m EventMiddleware) {
+	s.mu.Lock()
+	s.middlewares = append(s.middlewares, m)
+	s.mu.Unlock()
+}
+
+// OnDisconnecting registers a handler called when the socket is about to
+// disconnect, while it is still in its rooms.
+func (s *Socket) OnDisconnecting(h DisconnectHandler) {
+	s.mu.Lock()
+	s.onDisconnecti = append(s.onDisconnecti, h)
+	s.mu.Unlock()
+}
+
+// OnDisconnect registers a handler called once the socket disconnected.
+func (s *Socket) OnDisconnect(h DisconnectHandler) {
+	s.mu.Lock()
+	s.onDisconnect = append(s.onDisconnect, h)
+	s.mu.Unlock()
+}
+
+// OnError registers a handler for errors: a middleware refusing an event,
+// a handler that panicked, an invalid packet on the connection.
+func (s *Socket) OnError(h func(error)) {
+	s.mu.Lock()
+	s.onError = append(s.onError, h)
+	s.mu.Unlock()
+}
+
+// Emit sends an event to the client, without waiting for the network. If
+// the last argument is an AckHandler (or a func(Args, error)), the client
+// is asked for an acknowledgement, which the handler receives. Binary data
+// ([]byte) may sit anywhere in the arguments.
+func (s *Socket) Emit(event string, args ...any) error { return s.emit(emitFlags{}, event, args) }
+
+// EmitWithAck sends an event and waits for the client's acknowledgement,
+// or for ctx to end.
+func (s *Socket) EmitWithAck(ctx context.Context, event string, args ...any) (Args, error) {
+	return s.emitWithAck(ctx, emitFlags{}, event, args)
+}
+
+// Send emits the "message" event.
+func (s *Socket) Send(args ...any) error { return s.Emit("message", args...) }
+
+// Timeout returns an emitter whose acknowledgements are awaited at most d;
+// after that the AckHandler gets ErrTimeout.
+func (s *Socket) Timeout(d time.Duration) Emitter {
+	return Emitter{s: s, flags: emitFlags{timeout: d, hasTimeout: true}}
+}
+
+// Volatile returns an emitter whose events are dropped when the client
+// cannot take them now (something is still queued for it).
+func (s *Socket) Volatile() Emitter { return Emitter{s: s, flags: emitFlags{volatile: true}} }
+
+// Compress returns an emitter with compression set (on by default).
+func (s *Socket) Compress(c bool) Emitter { return Emitter{s: s, flags: emitFlags{noCompress: !c}} }
+
+// To returns a broadcast to the sockets in rooms, except this socket.
+func (s *Socket) To(rooms ...string) BroadcastOperator { return s.Broadcast().To(rooms...) }
+
+// In is To.
+func (s *Socket) In(rooms ...string) BroadcastOperator { return s.Broadcast().To(rooms...) }
+
+// Except returns a broadcast to the sockets not in rooms, except this
+// socket.
+func (s *Socket) Except(rooms ...string) BroadcastOperator { return s.Broadcast().Except(rooms...) }
+
+// Broadcast returns a broadcast to every socket of the namespace except
+// this one.
+func (s *Socket) Broadcast() BroadcastOperator {
+	return BroadcastOperator{nsp: s.nsp, except: []string{s.id}}
+}
+
+// Local returns Broadcast, kept on this server.
+func (s *Socket) Local() BroadcastOperator { return s.Broadcast().Local() }
+
+// Disconnect disconnects the socket from its namespace, with a DISCONNECT
+// packet to the client (reason ReasonServerNamespaceDisconnect). With
+// close, the whole connection is closed, for all its namespaces.
+func (s *Socket) Disconnect(close bool) {
+	if !s.Connected() {
+		return
+	}
+	if close {
+		s.conn.disconnectAll()
+		return
+	}
+	s.conn.writePacket(&parser.Packet{Type: parser.Disconnect, Namespace: s.nsp.name}, false, false)
+	s.onClose(ReasonServerNamespaceDisconnect, nil)
+}
+
+// emitFlags modify one emit.
+type emitFlags struct {
+	timeout    time.Duration
+	hasTimeout bool
+	volatile   bool
+	noCompress bool
+}
+
+// Emitter emits with flags (timeout, volatile, compression). It is a value:
+// each method returns a modified copy.
+type Emitter struct {
+	s     *Socket
+	flags emitFlags
+}
+
+// Timeout sets the acknowledgement timeout.
+func (e Emitter) Timeout(d time.Duration) Emitter {
+	e.flags.timeout, e.flags.hasTimeout = d, true
+	return e
+}
+
+// Volatile makes the event droppable.
+func (e Emitter) Volatile() Emitter { e.flags.volatile = true; return e }
+
+// Compress sets compression.
+func (e Emitter) Compress(c bool) Emitter { e.flags.noCompress = !c; return e }
+
+// Emit is Socket.Emit with the emitter's flags.
+func (e Emitter) Emit(event string, args ...any) error { return e.s.emit(e.flags, event, args) }
+
+// EmitWithAck is Socket.EmitWithAck with the emitter's flags; with a
+// timeout it fails with ErrTimeout.
+func (e Emitter) EmitWithAck(ctx context.Context, event string, args ...any) (Args, error) {
+	return e.s.emitWithAck(ctx, e.flags, event, args)
+}
+
+// takeAck removes a trailing acknowledgement handler from args.
+func takeAck(args []any) ([]any, AckHandler) {
+	if n := len(args); n > 0 {
+		switch f := args[n-1].(type) {
+		case AckHandler:
+			return args[:n-1], f
+		case func(Args, error):
+			return args[:n-1], f
+		}
+	}
+	return args, nil
+}
+
+func (s *Socket) emit(f emitFlags, event string, args []any) error {
+	if parser.IsReserved(event) {
+		return fmt.Errorf("%w: %q", ErrReservedEvent, event)
+	}
+	if !s.Connected() {
+		return ErrDisconnected
+	}
+	args, ack := takeAck(args)
+	p, err := eventPacket(s.nsp.name, event, args)
+	if err != nil {
+		return err
+	}
+	if ack != nil {
+		p.ID, p.HasID = s.nsp.ackID.Add(1)-1, true
+		s.expectAck(p.ID, ack)
+		if f.hasTimeout {
+			s.armAckTimeout(p.ID, f.timeout)
+		}
+	}
+	s.notifyOutgoing(p)
+	if err := s.conn.writePacket(p, f.volatile, f.noCompress); err != nil {
+		if ack != nil {
+			s.cancelAck(p.ID)
+		}
+		return err
+	}
+	return nil
+}
+
+func (s *Socket) emitWithAck(ctx context.Context, f emitFlags, event string, args []any) (Args, error) {
+	type result struct {
+		args Args
+		err  error
+	}
+	ch := make(chan result, 1)
+	args = append(args[:len(args):len(args)], AckHandler(func(a Args, err error) { ch <- result{a, err} }))
+	if err := s.emit(f, event, args); err != nil {
+		return Args{}, err
+	}
+	select {
+	case r := <-ch:
+		return r.args, r.err
+	case <-ctx.Done():
+		return Args{}, ctx.Err()
+	}
+}
+
+// eventPacket builds the EVENT packet for event and args.
+func eventPacket(nsp, event string, args []any) (*parser.Packet, error) {
+	var att [][]byte
+	data := make([]byte, 0, 32+len(event))
+	data = append(data, '[')
+	data = parser.AppendString(data, event)
+	for _, a := range args {
+		data = append(data, ',')
+		var err error
+		if data, err = parser.AppendValue(data, &att, a); err != nil {
+			return nil, fmt.Errorf("socketio: encoding the arguments of %q: %w", event, err)
+		}
+	}
+	data = append(data, ']')
+	return &parser.Packet{Type: parser.Event, Namespace: nsp, Data: data, Attachments: att}, nil
+}
+
+// expectAck registers the handler of acknowledgement id. It reports false
+// if the socket is gone.
+func (s *Socket) expectAck(id uint64, fn AckHandler) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.gone {
+		return false
+	}
+	s.acks[id] = &pendingAck{fn: fn}
+	return true
+}
+
+func (s *Socket) armAckTimeout(id uint64, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if a := s.acks[id]; a != nil {
+		a.timer = time.AfterFunc(d, func() {
+			if a := s.takeAck(id); a != nil {
+				s.guard(func() error { a.fn(Args{}, ErrTimeout); return nil })
+			}
+		})
+	}
+}
+
+func (s *Socket) takeAck(id uint64) *pendingAck {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.acks[id]
+	if a != nil {
+		delete(s.acks, id)
+		if a.timer != nil {
+			a.timer.Stop()
+		}
+	}
+	return a
+}
+
+func (s *Socket) cancelAck(id uint64) { s.takeAck(id) }
+
+// onConnect completes the connection: the socket joins its own room and
+// the client gets the CONNECT reply.
+func (s *Socket) onConnect() {
+	s.mu.Lock()
+	s.connected = true
+	s.mu.Unlock()
+	s.Join(s.id)
+	s.conn.writePacket(&parser.Packet{Type: parser.Connect, Namespace: s.nsp.name, Data: []byte(`{"sid":"` + s.id + `"}`)}, false, false)
+}
+
+// onPacket acts on a packet from the client for this socket.
+func (s *Socket) onPacket(p *parser.Packet) {
+	switch p.Type {
+	case parser.Event:
+		s.onEvent(p)
+	case parser.Ack:
+		if a := s.takeAck(p.ID); a != nil {
+			args := parser.NewArgs(p.Data, p.Attachments)
+			s.guard(func() error { a.fn(args, nil); return nil })
+		}
+	case parser.Disconnect:
+		s.onClose(ReasonClientNamespaceDisconnect, nil)
+	}
+}
+
+// onClose disconnects the socket: "disconnecting" handlers (rooms still
+// there), cleanup, then "disconnect" handlers. Pending acknowledgements get
+// ErrDisconnected.
+func (s *Socket) onClose(reason DisconnectReason, desc error) {
+	s.mu.Lock()
+	if !s.connected {
+		s.mu.Unlock()
+		return
+	}
+	before := append([]DisconnectHandler(nil), s.onDisconnecti...)
+	s.mu.Unlock()
+	for _, h := range before {
+		s.guard(func() error { h(reason, desc); return nil })
+	}
+	s.cleanup()
+	s.conn.left(s)
+	s.mu.Lock()
+	s.connected = false
+	after := append([]DisconnectHandler(nil), s.onDisconnect...)
+	acks := s.acks
+	s.acks = map[uint64]*pendingAck{}
+	s.mu.Unlock()
+	s.cancel()
+	for _, a := range acks {
+		if a.timer != nil {
+			a.timer.Stop()
+		}
+		s.guard(func() error { a.fn(Args{}, ErrDisconnected); return nil })
+	}
+	for _, h := range after {
+		s.guard(func() error { h(reason, desc); return nil })
+	}
+}
+
+// cleanup takes the socket out of its rooms and namespace for good.
+func (s *Socket) cleanup() {
+	s.mu.Lock()
+	s.gone = true
+	s.mu.Unlock()
+	s.nsp.adapter.DelAll(s.id)
+	s.nsp.remove(s)
+}
+
+// reportError hands err to the OnError handlers.
+func (s *Socket) reportError(err error) {
+	s.mu.Lock()
+	hs := slices.Clone(s.onError)
+	s.mu.Unlock()
+	for _, h := range hs {
+		func() {
+			defer func() {
+				if v := recover(); v != nil {
+					s.nsp.srv.cfg.Logger.Error("socketio: panic in error handler", "socket", s.id, "panic", fmt.Sprint(v))
+				}
+			}()
+			h(err)
+		}()
+	}
+}
+
+// guard runs user code, turning a panic into an error that is logged and
+// reported to the OnError handlers.
+func (s *Socket) guard(f func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &PanicError{Value: v, Stack: debug.Stack()}
+			s.nsp.srv.cfg.Logger.Error("socketio: panic in handler", "socket", s.id, "namespace", s.nsp.name, "panic", fmt.Sprint(v), "stack", string(err.(*PanicError).Stack))
+			s.reportError(err)
+		}
+	}()
+	return f()
+}
+
+// PanicError reports a panic recovered from a handler.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+func (e *PanicError) Error() string { return fmt.Sprintf("socketio: handler panicked: %v", e.Value) }
