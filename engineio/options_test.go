@@ -37,15 +37,15 @@ func TestAllowRequest(t *testing.T) {
 				mu.Unlock()
 			},
 		})
-		status, body := e.get("EIO=4&transport=polling")
+		status, body := e.Get("EIO=4&transport=polling")
 		if status != 403 {
 			t.Fatalf("refused handshake = %d, want 403", status)
 		}
 		wantErrorBody(t, body, 4, "bad token")
-		if _, resp, err := e.dial("EIO=4&transport=websocket"); err == nil || resp.StatusCode != 400 {
+		if _, resp, err := e.Dial("EIO=4&transport=websocket"); err == nil || resp.StatusCode != 400 {
 			t.Fatalf("refused WebSocket handshake: %v", err)
 		}
-		if status, _ := e.get("EIO=4&transport=polling&token=secret"); status != 200 {
+		if status, _ := e.Get("EIO=4&transport=polling&token=secret"); status != 200 {
 			t.Fatalf("allowed handshake = %d", status)
 		}
 		mu.Lock()
@@ -79,7 +79,7 @@ func TestCORS(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			bubble(t, func(t *testing.T) {
 				e := newEnv(t, &engineio.Options{CORS: tt.opts})
-				resp, _ := e.request(context.Background(), "GET", "EIO=4&transport=polling", "", http.Header{"Origin": {tt.origin}})
+				resp, _ := e.Request(context.Background(), "GET", "EIO=4&transport=polling", "", http.Header{"Origin": {tt.origin}})
 				if resp.StatusCode != 200 {
 					t.Fatalf("status %d", resp.StatusCode)
 				}
@@ -97,7 +97,7 @@ func TestCORS(t *testing.T) {
 			e := newEnv(t, &engineio.Options{CORS: &engineio.CORSOptions{
 				Origins: []string{"http://a.example"}, Credentials: true, MaxAge: time.Hour, ExposedHeaders: []string{"X-Id"},
 			}})
-			resp, body := e.request(context.Background(), "OPTIONS", "EIO=4&transport=polling", "", http.Header{
+			resp, body := e.Request(context.Background(), "OPTIONS", "EIO=4&transport=polling", "", http.Header{
 				"Origin":                         {"http://a.example"},
 				"Access-Control-Request-Method":  {"POST"},
 				"Access-Control-Request-Headers": {"content-type"},
@@ -119,7 +119,7 @@ func TestCORS(t *testing.T) {
 				}
 			}
 			// Errors carry the CORS headers too, so browsers can read them.
-			resp, _ = e.request(context.Background(), "GET", "EIO=4&transport=polling&sid=nope", "", http.Header{"Origin": {"http://a.example"}})
+			resp, _ = e.Request(context.Background(), "GET", "EIO=4&transport=polling&sid=nope", "", http.Header{"Origin": {"http://a.example"}})
 			if resp.StatusCode != 400 || resp.Header.Get("Access-Control-Allow-Origin") != "http://a.example" {
 				t.Errorf("error response %d without CORS headers", resp.StatusCode)
 			}
@@ -130,7 +130,7 @@ func TestCORS(t *testing.T) {
 			e := newEnv(t, &engineio.Options{CORS: &engineio.CORSOptions{
 				AllowOrigin: func(string, *http.Request) (bool, error) { return false, errors.New("lookup failed") },
 			}})
-			status, body := e.get("EIO=4&transport=polling")
+			status, body := e.Get("EIO=4&transport=polling")
 			if status != 400 {
 				t.Fatalf("status %d", status)
 			}
@@ -140,7 +140,7 @@ func TestCORS(t *testing.T) {
 	t.Run("off", func(t *testing.T) {
 		bubble(t, func(t *testing.T) {
 			e := newEnv(t, nil)
-			resp, _ := e.request(context.Background(), "GET", "EIO=4&transport=polling", "", http.Header{"Origin": {"http://a.example"}})
+			resp, _ := e.Request(context.Background(), "GET", "EIO=4&transport=polling", "", http.Header{"Origin": {"http://a.example"}})
 			if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "" {
 				t.Errorf("CORS header %q with CORS off", got)
 			}
@@ -151,20 +151,20 @@ func TestCORS(t *testing.T) {
 func TestCookie(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, &engineio.Options{Cookie: engineio.DefaultCookie()})
-		resp, body := e.request(context.Background(), "GET", "EIO=4&transport=polling", "", nil)
+		resp, body := e.Request(context.Background(), "GET", "EIO=4&transport=polling", "", nil)
 		sid := parseOpen(t, body).SID
 		want := "io=" + sid + "; Path=/; HttpOnly; SameSite=Lax"
 		if got := resp.Header.Get("Set-Cookie"); got != want {
 			t.Fatalf("Set-Cookie = %q, want %q", got, want)
 		}
-		resp, _ = e.request(context.Background(), "POST", "EIO=4&transport=polling&sid="+sid, "4x", nil)
+		resp, _ = e.Request(context.Background(), "POST", "EIO=4&transport=polling&sid="+sid, "4x", nil)
 		if got := resp.Header.Get("Set-Cookie"); got != "" {
 			t.Fatalf("Set-Cookie on a later request: %q", got)
 		}
 	})
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, &engineio.Options{Cookie: &http.Cookie{Name: "sticky", Secure: true}})
-		resp, body := e.request(context.Background(), "GET", "EIO=4&transport=polling", "", nil)
+		resp, body := e.Request(context.Background(), "GET", "EIO=4&transport=polling", "", nil)
 		want := "sticky=" + parseOpen(t, body).SID + "; Path=/; Secure"
 		if got := resp.Header.Get("Set-Cookie"); got != want {
 			t.Fatalf("Set-Cookie = %q, want %q", got, want)
@@ -178,16 +178,16 @@ func TestHeaderHooks(t *testing.T) {
 			InitialHeaders: func(h http.Header, r *http.Request) { h.Set("X-Initial", "yes") },
 			Headers:        func(h http.Header, r *http.Request) { h.Set("X-Every", "yes") },
 		})
-		resp, body := e.request(context.Background(), "GET", "EIO=4&transport=polling", "", nil)
+		resp, body := e.Request(context.Background(), "GET", "EIO=4&transport=polling", "", nil)
 		if resp.Header.Get("X-Initial") != "yes" || resp.Header.Get("X-Every") != "yes" {
 			t.Fatalf("handshake headers %v", resp.Header)
 		}
 		sid := parseOpen(t, body).SID
-		resp, _ = e.request(context.Background(), "POST", "EIO=4&transport=polling&sid="+sid, "4x", nil)
+		resp, _ = e.Request(context.Background(), "POST", "EIO=4&transport=polling&sid="+sid, "4x", nil)
 		if resp.Header.Get("X-Initial") != "" || resp.Header.Get("X-Every") != "yes" {
 			t.Fatalf("later headers %v", resp.Header)
 		}
-		ws, resp, err := e.dial("EIO=4&transport=websocket")
+		ws, resp, err := e.Dial("EIO=4&transport=websocket")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -219,9 +219,9 @@ func TestHTTPCompression(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			bubble(t, func(t *testing.T) {
 				e := newEnv(t, tt.opts)
-				c := e.connect(polling)
-				e.rec.session(t, c.sid).Send(engineio.Message{Data: []byte(tt.data)})
-				resp, body := e.request(context.Background(), "GET", c.pollQuery(), "", http.Header{"Accept-Encoding": {tt.accept}})
+				c := e.Connect(polling)
+				e.rec.session(t, c.SID).Send(engineio.Message{Data: []byte(tt.data)})
+				resp, body := e.Request(context.Background(), "GET", c.PollQuery(), "", http.Header{"Accept-Encoding": {tt.accept}})
 				if got := resp.Header.Get("Content-Encoding"); got != tt.want {
 					t.Fatalf("Content-Encoding = %q, want %q", got, tt.want)
 				}
@@ -252,9 +252,9 @@ func TestHTTPCompression(t *testing.T) {
 	}
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, nil)
-		c := e.connect(polling)
-		e.rec.session(t, c.sid).Send(engineio.Message{Data: []byte(big), NoCompress: true})
-		resp, _ := e.request(context.Background(), "GET", c.pollQuery(), "", http.Header{"Accept-Encoding": {"gzip"}})
+		c := e.Connect(polling)
+		e.rec.session(t, c.SID).Send(engineio.Message{Data: []byte(big), NoCompress: true})
+		resp, _ := e.Request(context.Background(), "GET", c.PollQuery(), "", http.Header{"Accept-Encoding": {"gzip"}})
 		if got := resp.Header.Get("Content-Encoding"); got != "" {
 			t.Fatalf("NoCompress message was compressed: %q", got)
 		}
@@ -264,10 +264,10 @@ func TestHTTPCompression(t *testing.T) {
 func TestPerMessageDeflate(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, &engineio.Options{PerMessageDeflate: true})
-		c := e.connect(websocket)
+		c := e.Connect(websocket)
 		big := bytes.Repeat([]byte("deflate "), 500)
-		c.send(text(string(big)))
-		if got := c.recvN(1); string(got[0].Data) != string(big) {
+		c.Send(text(string(big)))
+		if got := c.RecvN(1); string(got[0].Data) != string(big) {
 			t.Fatal("echo through permessage-deflate differs")
 		}
 	})
@@ -276,40 +276,40 @@ func TestPerMessageDeflate(t *testing.T) {
 func TestShutdown(t *testing.T) {
 	run(t, allModes, func(t *testing.T, m mode) {
 		e := newEnv(t, nil)
-		c := e.connect(m)
-		s := e.rec.session(t, c.sid)
+		c := e.Connect(m)
+		s := e.rec.session(t, c.SID)
 		s.Send(engineio.Message{Data: []byte("bye")})
 		done := make(chan error)
 		go func() { done <- e.srv.Shutdown(context.Background()) }()
 		synctest.Wait()
 		// New sessions are refused while shutting down.
-		if status, _ := e.get("EIO=4&transport=polling"); status != 503 {
+		if status, _ := e.Get("EIO=4&transport=polling"); status != 503 {
 			t.Errorf("handshake during shutdown = %d, want 503", status)
 		}
-		if c.ws != nil {
-			if got := wsRead(t, c.ws); got != "4bye" {
+		if c.WS != nil {
+			if got := wsRead(t, c.WS); got != "4bye" {
 				t.Fatalf("got %q, want the queued message", got)
 			}
-		} else if got := packetsString(c.recv()); got != "4bye\x1e1" {
+		} else if got := packetsString(c.Recv()); got != "4bye\x1e1" {
 			t.Fatalf("poll during shutdown = %q", got)
 		}
 		if err := <-done; err != nil {
 			t.Fatalf("Shutdown: %v", err)
 		}
-		e.rec.wantClosed(t, c.sid, engineio.ReasonForcedClose)
+		e.rec.wantClosed(t, c.SID, engineio.ReasonForcedClose)
 	})
 }
 
 func TestShutdownDeadline(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, nil)
-		c := e.connect(polling) // never polls again
+		c := e.Connect(polling) // never polls again
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
 		if err := e.srv.Shutdown(ctx); err != context.DeadlineExceeded {
 			t.Fatalf("Shutdown = %v, want DeadlineExceeded", err)
 		}
-		ev := e.rec.wantClosed(t, c.sid, engineio.ReasonForcedClose)
+		ev := e.rec.wantClosed(t, c.SID, engineio.ReasonForcedClose)
 		if ev.desc != engineio.ErrServerClosed {
 			t.Fatalf("description %v", ev.desc)
 		}
@@ -319,10 +319,10 @@ func TestShutdownDeadline(t *testing.T) {
 func TestClose(t *testing.T) {
 	run(t, allModes, func(t *testing.T, m mode) {
 		e := newEnv(t, nil)
-		c := e.connect(m)
+		c := e.Connect(m)
 		e.srv.Close()
-		e.rec.wantClosed(t, c.sid, engineio.ReasonForcedClose)
-		c.wantClosedByServer()
+		e.rec.wantClosed(t, c.SID, engineio.ReasonForcedClose)
+		c.WantClosedByServer()
 		if n := e.srv.Count(); n != 0 {
 			t.Fatalf("Count = %d after Close", n)
 		}
@@ -358,8 +358,8 @@ func TestStrings(t *testing.T) {
 func TestSessionAccessors(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, nil)
-		c := e.connect(polling)
-		s := e.rec.session(t, c.sid)
+		c := e.Connect(polling)
+		s := e.rec.session(t, c.SID)
 		if s.Request() == nil || s.Request().URL.Query().Get("transport") != "polling" {
 			t.Error("Request() is not the handshake request")
 		}
@@ -370,11 +370,11 @@ func TestSessionAccessors(t *testing.T) {
 		if n := s.QueuedBytes(); n != 5 {
 			t.Errorf("QueuedBytes = %d, want 5", n)
 		}
-		c.recv()
+		c.Recv()
 		if n := s.QueuedBytes(); n != 0 {
 			t.Errorf("QueuedBytes after a poll = %d", n)
 		}
-		if e.srv.Session(c.sid) != s || e.srv.Count() != 1 {
+		if e.srv.Session(c.SID) != s || e.srv.Count() != 1 {
 			t.Error("Server.Session/Count disagree")
 		}
 	})

@@ -22,21 +22,21 @@ var sidPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{20}$`)
 func TestHandshake(t *testing.T) {
 	run(t, allModes, func(t *testing.T, m mode) {
 		e := newEnv(t, nil)
-		c := e.connect(m)
-		if !sidPattern.MatchString(c.sid) {
-			t.Fatalf("sid %q is not 20 URL-safe base64 characters", c.sid)
+		c := e.Connect(m)
+		if !sidPattern.MatchString(c.SID) {
+			t.Fatalf("sid %q is not 20 URL-safe base64 characters", c.SID)
 		}
 		wantUpgrades := "[websocket]"
 		if m == websocket {
 			wantUpgrades = "[]"
 		}
-		if got := fmt.Sprint(c.hs.Upgrades); got != wantUpgrades {
+		if got := fmt.Sprint(c.HS.Upgrades); got != wantUpgrades {
 			t.Errorf("upgrades = %s, want %s", got, wantUpgrades)
 		}
-		if c.hs.PingInterval != 25000 || c.hs.PingTimeout != 20000 || c.hs.MaxPayload != 1000000 {
-			t.Errorf("handshake = %+v, want the reference defaults 25000/20000/1000000", c.hs)
+		if c.HS.PingInterval != 25000 || c.HS.PingTimeout != 20000 || c.HS.MaxPayload != 1000000 {
+			t.Errorf("handshake = %+v, want the reference defaults 25000/20000/1000000", c.HS)
 		}
-		if s := e.rec.session(t, c.sid); s.ID() != c.sid || s.Protocol() != 4 {
+		if s := e.rec.session(t, c.SID); s.ID() != c.SID || s.Protocol() != 4 {
 			t.Errorf("session id %q protocol %d", s.ID(), s.Protocol())
 		}
 		want := engineio.Polling
@@ -44,10 +44,10 @@ func TestHandshake(t *testing.T) {
 			want = engineio.WebSocket
 		}
 		synctest.Wait()
-		if got := e.rec.session(t, c.sid).Transport(); got != want {
+		if got := e.rec.session(t, c.SID).Transport(); got != want {
 			t.Errorf("Transport() = %s, want %s", got, want)
 		}
-		if got := e.rec.session(t, c.sid).Upgraded(); got != (m == upgraded) {
+		if got := e.rec.session(t, c.SID).Upgraded(); got != (m == upgraded) {
 			t.Errorf("Upgraded() = %v", got)
 		}
 	})
@@ -62,7 +62,7 @@ func TestHandshakeOptions(t *testing.T) {
 			DisableUpgrades:   true,
 			InitialPacket:     "welcome",
 		})
-		status, body := e.get("EIO=4&transport=polling")
+		status, body := e.Get("EIO=4&transport=polling")
 		if status != 200 {
 			t.Fatalf("handshake = %d %q", status, body)
 		}
@@ -77,11 +77,11 @@ func TestHandshakeOptions(t *testing.T) {
 	})
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, &engineio.Options{Transports: []engineio.Transport{engineio.Polling}})
-		_, body := e.get("EIO=4&transport=polling")
+		_, body := e.Get("EIO=4&transport=polling")
 		if h := parseOpen(t, body); len(h.Upgrades) != 0 {
 			t.Errorf("upgrades = %v with WebSocket disabled, want none", h.Upgrades)
 		}
-		status, body := e.get("EIO=4&transport=websocket")
+		status, body := e.Get("EIO=4&transport=websocket")
 		if status != 400 {
 			t.Errorf("disabled transport = %d %q, want 400", status, body)
 		}
@@ -112,7 +112,7 @@ func TestHandshakeRefusals(t *testing.T) {
 			{"POST", "EIO=4&transport=polling&sid=unknown", 400, 1, "Session ID unknown"},
 		}
 		for _, tt := range tests {
-			resp, body := e.request(context.Background(), tt.method, tt.query, "", nil)
+			resp, body := e.Request(context.Background(), tt.method, tt.query, "", nil)
 			if resp.StatusCode != tt.status {
 				t.Errorf("%s ?%s = %d, want %d", tt.method, tt.query, resp.StatusCode, tt.status)
 			}
@@ -131,7 +131,7 @@ func TestWebSocketHandshakeRefusals(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, nil)
 		for _, q := range []string{"transport=websocket", "EIO=abc&transport=websocket", "EIO=4", "EIO=4&transport=abc", "EIO=4&transport=websocket&sid=unknown"} {
-			ws, resp, err := e.dial(q)
+			ws, resp, err := e.Dial(q)
 			if err == nil {
 				ws.Close()
 				t.Errorf("WebSocket ?%s succeeded, want a refusal", q)
@@ -147,14 +147,14 @@ func TestWebSocketHandshakeRefusals(t *testing.T) {
 func TestMessages(t *testing.T) {
 	run(t, allModes, func(t *testing.T, m mode) {
 		e := newEnv(t, nil)
-		c := e.connect(m)
+		c := e.Connect(m)
 		sent := []packet.Packet{text("hello"), text("€ and 日本"), binary(1, 2, 3, 4), text(""), binary()}
-		c.send(sent...)
-		got := c.recvN(len(sent))
+		c.Send(sent...)
+		got := c.RecvN(len(sent))
 		if packetsString(got) != packetsString(sent) {
 			t.Fatalf("echo = %q, want %q", packetsString(got), packetsString(sent))
 		}
-		msgs := e.rec.received(c.sid)
+		msgs := e.rec.received(c.SID)
 		if len(msgs) != len(sent) {
 			t.Fatalf("server got %d messages, want %d", len(msgs), len(sent))
 		}
@@ -169,12 +169,12 @@ func TestMessages(t *testing.T) {
 func TestPollingPayloads(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, nil)
-		c := e.connect(polling)
+		c := e.Connect(polling)
 		for _, payload := range []string{"4hello", "4test1\x1e4test2\x1e4test3", "4hello\x1ebAQIDBA=="} {
-			if status, body := e.post(c.pollQuery(), payload); status != 200 || body != "ok" {
+			if status, body := e.Post(c.PollQuery(), payload); status != 200 || body != "ok" {
 				t.Fatalf("POST %q = %d %q", payload, status, body)
 			}
-			resp, body := e.request(context.Background(), "GET", c.pollQuery(), "", nil)
+			resp, body := e.Request(context.Background(), "GET", c.PollQuery(), "", nil)
 			if body != payload {
 				t.Fatalf("GET = %q, want the whole payload %q back in one response", body, payload)
 			}
@@ -185,7 +185,7 @@ func TestPollingPayloads(t *testing.T) {
 				t.Errorf("GET Cache-Control = %q", cc)
 			}
 		}
-		resp, body := e.request(context.Background(), "POST", c.pollQuery(), "4x", nil)
+		resp, body := e.Request(context.Background(), "POST", c.PollQuery(), "4x", nil)
 		if resp.StatusCode != 200 || body != "ok" || resp.Header.Get("Content-Type") != "text/html" {
 			t.Errorf("POST answer = %d %q %q, want 200 ok text/html", resp.StatusCode, body, resp.Header.Get("Content-Type"))
 		}
@@ -195,8 +195,8 @@ func TestPollingPayloads(t *testing.T) {
 func TestServerSendsInOrder(t *testing.T) {
 	run(t, allModes, func(t *testing.T, m mode) {
 		e := newEnv(t, nil)
-		c := e.connect(m)
-		s := e.rec.session(t, c.sid)
+		c := e.Connect(m)
+		s := e.rec.session(t, c.SID)
 		var want []packet.Packet
 		for i := range 50 {
 			p := text(fmt.Sprint(i))
@@ -208,7 +208,7 @@ func TestServerSendsInOrder(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if got := c.recvN(len(want)); packetsString(got) != packetsString(want) {
+		if got := c.RecvN(len(want)); packetsString(got) != packetsString(want) {
 			t.Fatalf("received %q, want %q", packetsString(got), packetsString(want))
 		}
 	})
@@ -218,17 +218,17 @@ func TestInvalidPacketClosesSession(t *testing.T) {
 	run(t, allModes, func(t *testing.T, m mode) {
 		for _, bad := range []string{"abc", "", "7", "bAQ"} {
 			e := newEnv(t, nil)
-			c := e.connect(m)
-			if c.ws != nil {
-				wsWrite(t, c.ws, bad)
+			c := e.Connect(m)
+			if c.WS != nil {
+				wsWrite(t, c.WS, bad)
 			} else {
-				status, body := e.post(c.pollQuery(), bad)
+				status, body := e.Post(c.PollQuery(), bad)
 				if status != 400 {
 					t.Fatalf("POST %q = %d %q, want 400", bad, status, body)
 				}
 			}
-			c.wantClosedByServer()
-			e.rec.wantClosed(t, c.sid, engineio.ReasonParseError)
+			c.WantClosedByServer()
+			e.rec.wantClosed(t, c.SID, engineio.ReasonParseError)
 		}
 	})
 }
@@ -236,12 +236,12 @@ func TestInvalidPacketClosesSession(t *testing.T) {
 func TestPacketsBeforeAnInvalidOneAreDelivered(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, nil)
-		c := e.connect(polling)
-		if status, _ := e.post(c.pollQuery(), "4a\x1e4b\x1ex\x1e4c"); status != 400 {
+		c := e.Connect(polling)
+		if status, _ := e.Post(c.PollQuery(), "4a\x1e4b\x1ex\x1e4c"); status != 400 {
 			t.Fatalf("POST status %d, want 400", status)
 		}
-		e.rec.wantClosed(t, c.sid, engineio.ReasonParseError)
-		if got := e.rec.received(c.sid); len(got) != 2 || string(got[0].Data) != "a" || string(got[1].Data) != "b" {
+		e.rec.wantClosed(t, c.SID, engineio.ReasonParseError)
+		if got := e.rec.received(c.SID); len(got) != 2 || string(got[0].Data) != "a" || string(got[1].Data) != "b" {
 			t.Fatalf("received %v, want a and b", got)
 		}
 	})
@@ -250,34 +250,34 @@ func TestPacketsBeforeAnInvalidOneAreDelivered(t *testing.T) {
 func TestDuplicatePoll(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, nil)
-		c := e.connect(polling)
+		c := e.Connect(polling)
 		first := make(chan string)
 		go func() {
-			status, body := e.get(c.pollQuery())
+			status, body := e.Get(c.PollQuery())
 			first <- fmt.Sprint(status, " ", body)
 		}()
 		synctest.Wait() // the first poll is pending
-		status, _ := e.get(c.pollQuery())
+		status, _ := e.Get(c.PollQuery())
 		if status != 400 {
 			t.Fatalf("second poll = %d, want 400", status)
 		}
 		if got := <-first; got != "200 1" {
 			t.Fatalf("first poll = %q, want \"200 1\" (a close packet)", got)
 		}
-		c.wantClosedByServer()
-		e.rec.wantClosed(t, c.sid, engineio.ReasonTransportError)
+		c.WantClosedByServer()
+		e.rec.wantClosed(t, c.SID, engineio.ReasonTransportError)
 	})
 }
 
 func TestCancelledPoll(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, nil)
-		c := e.connect(polling)
+		c := e.Connect(polling)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error)
 		go func() {
-			req, _ := http.NewRequestWithContext(ctx, "GET", base+"?"+c.pollQuery(), nil)
-			resp, err := e.client.Do(req)
+			req, _ := http.NewRequestWithContext(ctx, "GET", base+"?"+c.PollQuery(), nil)
+			resp, err := e.HTTP.Do(req)
 			if err == nil {
 				resp.Body.Close()
 			}
@@ -288,8 +288,8 @@ func TestCancelledPoll(t *testing.T) {
 		if err := <-done; err == nil {
 			t.Fatal("cancelled poll succeeded")
 		}
-		e.rec.wantClosed(t, c.sid, engineio.ReasonTransportError)
-		c.wantClosedByServer()
+		e.rec.wantClosed(t, c.SID, engineio.ReasonTransportError)
+		c.WantClosedByServer()
 	})
 }
 
@@ -303,20 +303,20 @@ func TestDuplicatePost(t *testing.T) {
 			}
 		}
 		e := newEnvWith(t, rec, nil)
-		c := e.connect(polling)
+		c := e.Connect(polling)
 		first := make(chan int)
 		go func() {
-			status, _ := e.post(c.pollQuery(), "4block")
+			status, _ := e.Post(c.PollQuery(), "4block")
 			first <- status
 		}()
 		synctest.Wait() // the first POST is inside the handler
-		if status, _ := e.post(c.pollQuery(), "4second"); status != 400 {
+		if status, _ := e.Post(c.PollQuery(), "4second"); status != 400 {
 			t.Fatalf("overlapping POST = %d, want 400", status)
 		}
 		close(release)
 		<-first
-		e.rec.wantClosed(t, c.sid, engineio.ReasonTransportError)
-		if got := e.rec.received(c.sid); len(got) != 1 {
+		e.rec.wantClosed(t, c.SID, engineio.ReasonTransportError)
+		if got := e.rec.received(c.SID); len(got) != 1 {
 			t.Fatalf("received %d messages, want only the first", len(got))
 		}
 	})
@@ -325,34 +325,34 @@ func TestDuplicatePost(t *testing.T) {
 func TestBinaryPostRefused(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, nil)
-		c := e.connect(polling)
-		resp, _ := e.request(context.Background(), "POST", c.pollQuery(), "4hi", http.Header{"Content-Type": {"application/octet-stream"}})
+		c := e.Connect(polling)
+		resp, _ := e.Request(context.Background(), "POST", c.PollQuery(), "4hi", http.Header{"Content-Type": {"application/octet-stream"}})
 		if resp.StatusCode != 400 {
 			t.Fatalf("octet-stream POST = %d, want 400", resp.StatusCode)
 		}
-		e.rec.wantClosed(t, c.sid, engineio.ReasonTransportError)
+		e.rec.wantClosed(t, c.SID, engineio.ReasonTransportError)
 	})
 }
 
 func TestPollingOtherMethod(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, nil)
-		c := e.connect(polling)
-		resp, _ := e.request(context.Background(), "PUT", c.pollQuery(), "", nil)
+		c := e.Connect(polling)
+		resp, _ := e.Request(context.Background(), "PUT", c.PollQuery(), "", nil)
 		if resp.StatusCode != 500 {
 			t.Fatalf("PUT with sid = %d, want 500 as the reference", resp.StatusCode)
 		}
-		e.rec.wantOpen(t, c.sid)
+		e.rec.wantOpen(t, c.SID)
 	})
 }
 
 func TestHeartbeat(t *testing.T) {
 	run(t, allModes, func(t *testing.T, m mode) {
 		e := newEnv(t, &engineio.Options{PingInterval: 300 * time.Millisecond, PingTimeout: 200 * time.Millisecond})
-		c := e.connect(m)
+		c := e.Connect(m)
 		start := time.Now()
 		for i := range 3 {
-			pkts := c.recv()
+			pkts := c.Recv()
 			if len(pkts) != 1 || pkts[0].Type != packet.Ping {
 				t.Fatalf("round %d: got %q, want a ping", i, packetsString(pkts))
 			}
@@ -360,56 +360,56 @@ func TestHeartbeat(t *testing.T) {
 				t.Fatalf("round %d: ping after %v, want 300ms", i, elapsed)
 			}
 			time.Sleep(150 * time.Millisecond) // well within the ping timeout
-			c.send(packet.Packet{Type: packet.Pong})
+			c.Send(packet.Packet{Type: packet.Pong})
 			start = time.Now()
 		}
-		e.rec.wantOpen(t, c.sid)
+		e.rec.wantOpen(t, c.SID)
 	})
 }
 
 func TestPingTimeout(t *testing.T) {
 	run(t, allModes, func(t *testing.T, m mode) {
 		e := newEnv(t, nil) // the defaults: 25s + 20s
-		c := e.connect(m)
+		c := e.Connect(m)
 		time.Sleep(44 * time.Second)
-		e.rec.wantOpen(t, c.sid)
+		e.rec.wantOpen(t, c.SID)
 		time.Sleep(2 * time.Second)
-		e.rec.wantClosed(t, c.sid, engineio.ReasonPingTimeout)
-		if c.ws != nil {
+		e.rec.wantClosed(t, c.SID, engineio.ReasonPingTimeout)
+		if c.WS != nil {
 			// The ping was written before the close.
-			if got := wsRead(t, c.ws); got != "2" {
+			if got := wsRead(t, c.WS); got != "2" {
 				t.Fatalf("got %q, want the ping", got)
 			}
 		}
-		c.wantClosedByServer()
+		c.WantClosedByServer()
 	})
 }
 
 func TestPendingPollGetsCloseOnPingTimeout(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, &engineio.Options{PingInterval: time.Second, PingTimeout: time.Second})
-		c := e.connect(polling)
-		if got := packetsString(c.recv()); got != "2" {
+		c := e.Connect(polling)
+		if got := packetsString(c.Recv()); got != "2" {
 			t.Fatalf("first poll = %q, want a ping", got)
 		}
 		// No pong; the next poll waits and gets the close packet.
-		if got := packetsString(c.recv()); got != "1" {
+		if got := packetsString(c.Recv()); got != "1" {
 			t.Fatalf("poll at ping timeout = %q, want 1", got)
 		}
-		e.rec.wantClosed(t, c.sid, engineio.ReasonPingTimeout)
+		e.rec.wantClosed(t, c.SID, engineio.ReasonPingTimeout)
 	})
 }
 
 func TestPingFromClientIsAnError(t *testing.T) {
 	run(t, allModes, func(t *testing.T, m mode) {
 		e := newEnv(t, nil)
-		c := e.connect(m)
-		if c.ws != nil {
-			wsWrite(t, c.ws, "2")
-		} else if status, _ := e.post(c.pollQuery(), "2"); status != 400 {
+		c := e.Connect(m)
+		if c.WS != nil {
+			wsWrite(t, c.WS, "2")
+		} else if status, _ := e.Post(c.PollQuery(), "2"); status != 400 {
 			t.Fatalf("POST ping = %d, want 400", status)
 		}
-		ev := e.rec.wantClosed(t, c.sid, engineio.ReasonTransportError)
+		ev := e.rec.wantClosed(t, c.SID, engineio.ReasonTransportError)
 		if ev.desc == nil || !strings.Contains(ev.desc.Error(), "invalid heartbeat direction") {
 			t.Errorf("description = %v", ev.desc)
 		}
@@ -419,66 +419,66 @@ func TestPingFromClientIsAnError(t *testing.T) {
 func TestClientClose(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, nil)
-		c := e.connect(polling)
+		c := e.Connect(polling)
 		pending := make(chan string)
 		go func() {
-			_, body := e.get(c.pollQuery())
+			_, body := e.Get(c.PollQuery())
 			pending <- body
 		}()
 		synctest.Wait()
-		if status, body := e.post(c.pollQuery(), "1"); status != 200 || body != "ok" {
+		if status, body := e.Post(c.PollQuery(), "1"); status != 200 || body != "ok" {
 			t.Fatalf("POST close = %d %q", status, body)
 		}
 		if got := <-pending; got != "6" {
 			t.Fatalf("pending poll = %q, want 6 (noop)", got)
 		}
-		e.rec.wantClosed(t, c.sid, engineio.ReasonTransportClose)
-		c.wantClosedByServer()
+		e.rec.wantClosed(t, c.SID, engineio.ReasonTransportClose)
+		c.WantClosedByServer()
 	})
 	run(t, []mode{websocket, upgraded}, func(t *testing.T, m mode) {
 		e := newEnv(t, nil)
-		c := e.connect(m)
-		wsWrite(t, c.ws, "1")
-		c.wantClosedByServer()
-		e.rec.wantClosed(t, c.sid, engineio.ReasonTransportClose)
+		c := e.Connect(m)
+		wsWrite(t, c.WS, "1")
+		c.WantClosedByServer()
+		e.rec.wantClosed(t, c.SID, engineio.ReasonTransportClose)
 	})
 	run(t, []mode{websocket, upgraded}, func(t *testing.T, m mode) {
 		e := newEnv(t, nil)
-		c := e.connect(m)
-		c.ws.WriteMessage(gws.CloseMessage, gws.FormatCloseMessage(gws.CloseNormalClosure, ""))
-		c.ws.Close()
-		e.rec.wantClosed(t, c.sid, engineio.ReasonTransportClose)
+		c := e.Connect(m)
+		c.WS.WriteMessage(gws.CloseMessage, gws.FormatCloseMessage(gws.CloseNormalClosure, ""))
+		c.WS.Close()
+		e.rec.wantClosed(t, c.SID, engineio.ReasonTransportClose)
 	})
 	run(t, []mode{websocket, upgraded}, func(t *testing.T, m mode) {
 		e := newEnv(t, nil)
-		c := e.connect(m)
-		c.ws.NetConn().Close() // no close frame
-		e.rec.wantClosed(t, c.sid, engineio.ReasonTransportClose)
+		c := e.Connect(m)
+		c.WS.NetConn().Close() // no close frame
+		e.rec.wantClosed(t, c.SID, engineio.ReasonTransportClose)
 	})
 }
 
 func TestServerClose(t *testing.T) {
 	run(t, allModes, func(t *testing.T, m mode) {
 		e := newEnv(t, nil)
-		c := e.connect(m)
-		s := e.rec.session(t, c.sid)
+		c := e.Connect(m)
+		s := e.rec.session(t, c.SID)
 		s.Send(engineio.Message{Data: []byte("last words")})
 		s.Close()
 		if err := s.Send(engineio.Message{Data: []byte("too late")}); err != engineio.ErrClosed {
 			t.Fatalf("Send after Close = %v, want ErrClosed", err)
 		}
-		if c.ws != nil {
-			if got := wsRead(t, c.ws); got != "4last words" {
+		if c.WS != nil {
+			if got := wsRead(t, c.WS); got != "4last words" {
 				t.Fatalf("got %q, want the queued message first", got)
 			}
-			_, _, err := c.ws.ReadMessage()
+			_, _, err := c.WS.ReadMessage()
 			if !gws.IsCloseError(err, gws.CloseNormalClosure) {
 				t.Fatalf("after the queue: %v, want a normal close frame", err)
 			}
-		} else if got := packetsString(c.recv()); got != "4last words\x1e1" {
+		} else if got := packetsString(c.Recv()); got != "4last words\x1e1" {
 			t.Fatalf("poll = %q, want the queued message then a close packet", got)
 		}
-		e.rec.wantClosed(t, c.sid, engineio.ReasonForcedClose)
+		e.rec.wantClosed(t, c.SID, engineio.ReasonForcedClose)
 		select {
 		case <-s.Done():
 		default:
@@ -490,35 +490,35 @@ func TestServerClose(t *testing.T) {
 func TestServerCloseWithoutPoll(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, nil)
-		c := e.connect(polling)
-		s := e.rec.session(t, c.sid)
+		c := e.Connect(polling)
+		s := e.rec.session(t, c.SID)
 		s.Close()
 		time.Sleep(29 * time.Second)
-		e.rec.wantOpen(t, c.sid)
+		e.rec.wantOpen(t, c.SID)
 		time.Sleep(2 * time.Second)
-		e.rec.wantClosed(t, c.sid, engineio.ReasonForcedClose)
+		e.rec.wantClosed(t, c.SID, engineio.ReasonForcedClose)
 	})
 }
 
 func TestUpgrade(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, nil)
-		c := e.connect(polling)
-		s := e.rec.session(t, c.sid)
+		c := e.Connect(polling)
+		s := e.rec.session(t, c.SID)
 		s.Send(engineio.Message{Data: []byte("before")})
 
-		ws, _, err := e.dial("EIO=4&transport=websocket&sid=" + c.sid)
+		ws, _, err := e.Dial("EIO=4&transport=websocket&sid=" + c.SID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer ws.Close()
 		// Polling goes on while the upgrade has not been probed.
-		if got := packetsString(c.recv()); got != "4before" {
+		if got := packetsString(c.Recv()); got != "4before" {
 			t.Fatalf("poll = %q", got)
 		}
 		pending := make(chan string)
 		go func() {
-			_, body := e.get(c.pollQuery())
+			_, body := e.Get(c.PollQuery())
 			pending <- body
 		}()
 		synctest.Wait()
@@ -549,15 +549,15 @@ func TestUpgrade(t *testing.T) {
 		}
 
 		// Requests with the same sid after the upgrade.
-		status, body := e.get(c.pollQuery())
+		status, body := e.Get(c.PollQuery())
 		if status != 400 {
 			t.Fatalf("GET after upgrade = %d", status)
 		}
 		wantErrorBody(t, body, 3, "Bad request")
-		if status, _ := e.post(c.pollQuery(), "4x"); status != 400 {
+		if status, _ := e.Post(c.PollQuery(), "4x"); status != 400 {
 			t.Fatalf("POST after upgrade = %d", status)
 		}
-		ws2, _, err := e.dial("EIO=4&transport=websocket&sid=" + c.sid)
+		ws2, _, err := e.Dial("EIO=4&transport=websocket&sid=" + c.SID)
 		if err != nil {
 			t.Fatalf("second WebSocket handshake: %v", err)
 		}
@@ -569,7 +569,7 @@ func TestUpgrade(t *testing.T) {
 		if got := wsRead(t, ws); got != "4still" {
 			t.Fatalf("first WebSocket after the second = %q", got)
 		}
-		e.rec.wantOpen(t, c.sid)
+		e.rec.wantOpen(t, c.SID)
 	})
 }
 
@@ -591,8 +591,8 @@ func TestUpgradeAborted(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			bubble(t, func(t *testing.T) {
 				e := newEnv(t, nil)
-				c := e.connect(polling)
-				ws, _, err := e.dial("EIO=4&transport=websocket&sid=" + c.sid)
+				c := e.Connect(polling)
+				ws, _, err := e.Dial("EIO=4&transport=websocket&sid=" + c.SID)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -607,14 +607,14 @@ func TestUpgradeAborted(t *testing.T) {
 						break
 					}
 				}
-				c.send(text("still polling"))
-				if got := packetsString(c.recvN(1)); got != "4still polling" {
+				c.Send(text("still polling"))
+				if got := packetsString(c.RecvN(1)); got != "4still polling" {
 					t.Fatalf("poll after aborted upgrade = %q", got)
 				}
-				e.rec.wantOpen(t, c.sid)
-				c.upgrade()
-				c.send(text("upgraded"))
-				if got := packetsString(c.recvN(1)); got != "4upgraded" {
+				e.rec.wantOpen(t, c.SID)
+				c.Upgrade()
+				c.Send(text("upgraded"))
+				if got := packetsString(c.RecvN(1)); got != "4upgraded" {
 					t.Fatalf("after the second upgrade: %q", got)
 				}
 			})
@@ -625,13 +625,13 @@ func TestUpgradeAborted(t *testing.T) {
 func TestSecondWebSocketWhileUpgrading(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, nil)
-		c := e.connect(polling)
-		ws, _, err := e.dial("EIO=4&transport=websocket&sid=" + c.sid)
+		c := e.Connect(polling)
+		ws, _, err := e.Dial("EIO=4&transport=websocket&sid=" + c.SID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer ws.Close()
-		ws2, _, err := e.dial("EIO=4&transport=websocket&sid=" + c.sid)
+		ws2, _, err := e.Dial("EIO=4&transport=websocket&sid=" + c.SID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -639,7 +639,7 @@ func TestSecondWebSocketWhileUpgrading(t *testing.T) {
 			t.Fatal("second WebSocket during an upgrade stayed open")
 		}
 		ws2.Close()
-		c.ws = nil
+		c.WS = nil
 		wsWrite(t, ws, "2probe")
 		if got := wsRead(t, ws); got != "3probe" {
 			t.Fatalf("first probe after the second was refused: %q", got)
@@ -650,8 +650,8 @@ func TestSecondWebSocketWhileUpgrading(t *testing.T) {
 func TestWebSocketSessionRefusesAnotherWebSocket(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, nil)
-		c := e.connect(websocket)
-		ws2, _, err := e.dial("EIO=4&transport=websocket&sid=" + c.sid)
+		c := e.Connect(websocket)
+		ws2, _, err := e.Dial("EIO=4&transport=websocket&sid=" + c.SID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -659,13 +659,13 @@ func TestWebSocketSessionRefusesAnotherWebSocket(t *testing.T) {
 			t.Fatal("second WebSocket stayed open")
 		}
 		ws2.Close()
-		status, body := e.get(c.pollQuery())
+		status, body := e.Get(c.PollQuery())
 		if status != 400 {
 			t.Fatalf("polling on a WebSocket session = %d", status)
 		}
 		wantErrorBody(t, body, 3, "Bad request")
-		c.send(text("ok"))
-		if got := packetsString(c.recvN(1)); got != "4ok" {
+		c.Send(text("ok"))
+		if got := packetsString(c.RecvN(1)); got != "4ok" {
 			t.Fatalf("echo = %q", got)
 		}
 	})
@@ -674,35 +674,35 @@ func TestWebSocketSessionRefusesAnotherWebSocket(t *testing.T) {
 func TestPayloadLimits(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, &engineio.Options{MaxHTTPBufferSize: 100})
-		c := e.connect(polling)
+		c := e.Connect(polling)
 		big := "4" + strings.Repeat("x", 100)
-		if status, _ := e.post(c.pollQuery(), big); status != 413 {
+		if status, _ := e.Post(c.PollQuery(), big); status != 413 {
 			t.Fatalf("POST of %d bytes = %d, want 413", len(big), status)
 		}
 		// The session survives, as in the reference, and nothing was
 		// delivered.
-		e.rec.wantOpen(t, c.sid)
-		if got := e.rec.received(c.sid); len(got) != 0 {
+		e.rec.wantOpen(t, c.SID)
+		if got := e.rec.received(c.SID); len(got) != 0 {
 			t.Fatalf("delivered %d messages from a refused body", len(got))
 		}
 		exact := "4" + strings.Repeat("y", 99)
-		if status, _ := e.post(c.pollQuery(), exact); status != 200 {
+		if status, _ := e.Post(c.PollQuery(), exact); status != 200 {
 			t.Fatalf("POST of exactly the limit = %d", status)
 		}
 	})
 	run(t, []mode{websocket, upgraded}, func(t *testing.T, m mode) {
 		e := newEnv(t, &engineio.Options{MaxHTTPBufferSize: 100})
-		c := e.connect(m)
-		c.send(text(strings.Repeat("y", 99)))
-		c.recvN(1)
-		if err := c.ws.WriteMessage(gws.TextMessage, []byte("4"+strings.Repeat("x", 100))); err != nil {
+		c := e.Connect(m)
+		c.Send(text(strings.Repeat("y", 99)))
+		c.RecvN(1)
+		if err := c.WS.WriteMessage(gws.TextMessage, []byte("4"+strings.Repeat("x", 100))); err != nil {
 			t.Fatal(err)
 		}
-		_, _, err := c.ws.ReadMessage()
+		_, _, err := c.WS.ReadMessage()
 		if !gws.IsCloseError(err, gws.CloseMessageTooBig) {
 			t.Fatalf("read after an oversized message: %v, want close 1009", err)
 		}
-		e.rec.wantClosed(t, c.sid, engineio.ReasonTransportError)
+		e.rec.wantClosed(t, c.SID, engineio.ReasonTransportError)
 	})
 }
 
@@ -710,16 +710,16 @@ func TestClientThatNeverSpeaks(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, nil)
 		// A polling handshake and then silence.
-		_, body := e.get("EIO=4&transport=polling")
+		_, body := e.Get("EIO=4&transport=polling")
 		sid := parseOpen(t, body).SID
 		// A WebSocket that never reads nor writes.
-		ws, _, err := e.dial("EIO=4&transport=websocket")
+		ws, _, err := e.Dial("EIO=4&transport=websocket")
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer ws.Close()
 		// A raw TCP connection that sends half a request.
-		raw, err := e.net.Dial(context.Background(), "", "")
+		raw, err := e.Net.Dial(context.Background(), "", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -737,26 +737,26 @@ func TestClientThatNeverSpeaks(t *testing.T) {
 func TestUnknownAndStaleSID(t *testing.T) {
 	run(t, allModes, func(t *testing.T, m mode) {
 		e := newEnv(t, nil)
-		c := e.connect(m)
-		e.rec.session(t, c.sid).Close()
-		if c.ws != nil {
+		c := e.Connect(m)
+		e.rec.session(t, c.SID).Close()
+		if c.WS != nil {
 			for {
-				if _, _, err := c.ws.ReadMessage(); err != nil {
+				if _, _, err := c.WS.ReadMessage(); err != nil {
 					break
 				}
 			}
 		} else {
-			c.recv()
+			c.Recv()
 		}
-		e.rec.wantClosed(t, c.sid, engineio.ReasonForcedClose)
+		e.rec.wantClosed(t, c.SID, engineio.ReasonForcedClose)
 		for _, method := range []string{"GET", "POST"} {
-			resp, body := e.request(context.Background(), method, "EIO=4&transport=polling&sid="+c.sid, "4x", nil)
+			resp, body := e.Request(context.Background(), method, "EIO=4&transport=polling&sid="+c.SID, "4x", nil)
 			if resp.StatusCode != 400 {
 				t.Fatalf("%s with a stale sid = %d", method, resp.StatusCode)
 			}
 			wantErrorBody(t, body, 1, "Session ID unknown")
 		}
-		if _, resp, err := e.dial("EIO=4&transport=websocket&sid=" + c.sid); err == nil || resp.StatusCode != 400 {
+		if _, resp, err := e.Dial("EIO=4&transport=websocket&sid=" + c.SID); err == nil || resp.StatusCode != 400 {
 			t.Fatalf("WebSocket with a stale sid: %v", err)
 		}
 	})
@@ -765,8 +765,8 @@ func TestUnknownAndStaleSID(t *testing.T) {
 func TestSlowClientIsBounded(t *testing.T) {
 	run(t, allModes, func(t *testing.T, m mode) {
 		e := newEnv(t, &engineio.Options{MaxQueuedBytes: 10 << 10})
-		c := e.connect(m)
-		s := e.rec.session(t, c.sid)
+		c := e.Connect(m)
+		s := e.rec.session(t, c.SID)
 		// The client reads nothing: over WebSocket the in-memory pipe
 		// blocks the first write, over polling no GET takes the queue.
 		chunk := make([]byte, 1<<10)
@@ -777,7 +777,7 @@ func TestSlowClientIsBounded(t *testing.T) {
 		if err != engineio.ErrQueueFull {
 			t.Fatalf("Send to a client that does not read: %v, want ErrQueueFull", err)
 		}
-		ev := e.rec.wantClosed(t, c.sid, engineio.ReasonTransportError)
+		ev := e.rec.wantClosed(t, c.SID, engineio.ReasonTransportError)
 		if ev.desc != engineio.ErrQueueFull {
 			t.Fatalf("description %v, want ErrQueueFull", ev.desc)
 		}
@@ -793,17 +793,17 @@ func TestHandlerPanicIsRecovered(t *testing.T) {
 			}
 		}
 		e := newEnvWith(t, rec, &engineio.Options{Logger: discardLogger()})
-		c := e.connect(m)
-		if c.ws != nil {
-			wsWrite(t, c.ws, "4panic")
+		c := e.Connect(m)
+		if c.WS != nil {
+			wsWrite(t, c.WS, "4panic")
 		} else {
-			e.post(c.pollQuery(), "4panic")
+			e.Post(c.PollQuery(), "4panic")
 		}
-		e.rec.wantClosed(t, c.sid, engineio.ReasonTransportError)
+		e.rec.wantClosed(t, c.SID, engineio.ReasonTransportError)
 		// The server goes on serving others.
-		c2 := e.connect(m)
-		c2.send(text("fine"))
-		if got := packetsString(c2.recvN(1)); got != "4fine" {
+		c2 := e.Connect(m)
+		c2.Send(text("fine"))
+		if got := packetsString(c2.RecvN(1)); got != "4fine" {
 			t.Fatalf("echo after a panic elsewhere = %q", got)
 		}
 	})
