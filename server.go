@@ -188,6 +188,12 @@ func (srv *Server) Except(rooms ...string) BroadcastOperator { return srv.main.E
 // Emit sends an event to every socket of "/".
 func (srv *Server) Emit(event string, args ...any) error { return srv.main.Emit(event, args...) }
 
+// EmitWithAck sends an event to every socket of "/" and waits for their
+// acknowledgements (see BroadcastOperator.EmitWithAck).
+func (srv *Server) EmitWithAck(ctx context.Context, event string, args ...any) (Args, error) {
+	return srv.main.EmitWithAck(ctx, event, args...)
+}
+
 // Timeout returns a broadcast to "/" whose acknowledgements are awaited at
 // most d.
 func (srv *Server) Timeout(d time.Duration) BroadcastOperator { return srv.main.Timeout(d) }

@@ -1,0 +1,242 @@
+package socketio_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	socketio "github.com/ab218a8d/socketio"
+	"github.com/ab218a8d/socketio/parser"
+)
+
+type chat struct {
+	Room string `json:"room"`
+	Text string `json:"text"`
+	File []byte `json:"file,omitempty"`
+}
+
+func TestEventsAndAcks(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, nil)
+		var ev events
+		var refs socketRef
+		e.srv.OnConnection(func(s *socketio.Socket) {
+			refs.add(s)
+			s.On("plain", func(e *socketio.Event) {
+				var a int
+				var b string
+				var c map[string][]bool
+				err := e.Bind(&a, &b, &c)
+				ev.add("plain %d %q %v wantsAck=%v err=%v", a, b, c, e.WantsAck(), err)
+			})
+			s.On("chat", socketio.Typed(func(e *socketio.Event, m chat) {
+				ev.add("chat %s %s %v", m.Room, m.Text, m.File)
+				e.Ack("got", m.File)
+				if err := e.Ack("again"); !errors.Is(err, socketio.ErrNoAck) {
+					ev.add("second ack: %v", err)
+				}
+			}))
+			s.On("echo", func(e *socketio.Event) {
+				args, _ := e.Values()
+				e.Ack(args...)
+			})
+		})
+		c := e.client(m)
+		id := c.connect("/", "")
+		c.emit("/", -1, `["plain",1,"2",{"3":[true]}]`)
+		c.send(&parser.Packet{Type: parser.Event, ID: 7, HasID: true,
+			Data:        []byte(`["chat",{"room":"r","text":"hi","file":{"_placeholder":true,"num":0}}]`),
+			Attachments: [][]byte{{1, 2, 3}}})
+		if got := c.nextText(); got != "61-7[\"got\",{\"_placeholder\":true,\"num\":0}]+\x01\x02\x03" {
+			t.Fatalf("ack = %q", got)
+		}
+		c.send(&parser.Packet{Type: parser.Event, ID: 8, HasID: true,
+			Data:        []byte(`["echo",[{"_placeholder":true,"num":1}],{"deep":{"x":{"_placeholder":true,"num":0}}},null]`),
+			Attachments: [][]byte{{9}, {8}}})
+		p := c.next()
+		if p.Type != parser.Ack || p.ID != 8 || len(p.Attachments) != 2 {
+			t.Fatalf("echo ack = %+v", p)
+		}
+		var back []any
+		if err := parser.NewArgs(p.Data, p.Attachments).Bind(&back); err != nil {
+			t.Fatal(err)
+		}
+		vals, _ := parser.NewArgs(p.Data, p.Attachments).Values()
+		if !bytes.Equal(vals[0].([]any)[0].([]byte), []byte{8}) || !bytes.Equal(vals[1].(map[string]any)["deep"].(map[string]any)["x"].([]byte), []byte{9}) || vals[2] != nil {
+			t.Fatalf("echoed nested binary = %#v", vals)
+		}
+		ev.want(t, `plain 1 "2" map[3:[true]] wantsAck=false err=<nil>`, "chat r hi [1 2 3]")
+
+		// Server to client, with acks.
+		s := refs.get(t, id)
+		var acked []string
+		s.Emit("hello", "world", 42, map[string]any{"bin": []byte{7}}, socketio.AckHandler(func(a socketio.Args, err error) {
+			var x string
+			a.Bind(&x)
+			acked = append(acked, fmt.Sprintf("%s %v", x, err))
+		}))
+		p = c.next()
+		if got := string(parser.AppendText(nil, p)); got != `51-0["hello","world",42,{"bin":{"_placeholder":true,"num":0}}]` || !bytes.Equal(p.Attachments[0], []byte{7}) {
+			t.Fatalf("server emit = %s %v", got, p.Attachments)
+		}
+		c.send(&parser.Packet{Type: parser.Ack, ID: p.ID, HasID: true, Data: []byte(`["thanks"]`)})
+		c.send(&parser.Packet{Type: parser.Ack, ID: p.ID, HasID: true, Data: []byte(`["twice"]`)}) // ignored
+		c.send(&parser.Packet{Type: parser.Ack, ID: 999, HasID: true, Data: []byte(`[]`)})         // unknown: ignored
+		synctest.Wait()
+		if strings.Join(acked, ",") != "thanks <nil>" {
+			t.Fatalf("acks = %v", acked)
+		}
+
+		// EmitWithAck, answered.
+		done := make(chan string)
+		go func() {
+			a, err := s.EmitWithAck(context.Background(), "question")
+			var x string
+			a.Bind(&x)
+			done <- fmt.Sprint(x, err)
+		}()
+		p = c.next()
+		c.send(&parser.Packet{Type: parser.Ack, ID: p.ID, HasID: true, Data: []byte(`["answer"]`)})
+		if got := <-done; got != "answer<nil>" {
+			t.Fatalf("EmitWithAck = %s", got)
+		}
+
+		// Timeout: no answer.
+		start := time.Now()
+		_, err := s.Timeout(5*time.Second).EmitWithAck(context.Background(), "unanswered")
+		if !errors.Is(err, socketio.ErrTimeout) || time.Since(start) != 5*time.Second {
+			t.Fatalf("Timeout EmitWithAck = %v after %v", err, time.Since(start))
+		}
+		c.next() // the unanswered event
+		// A context that ends first.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		if _, err := s.EmitWithAck(ctx, "unanswered2"); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("EmitWithAck with a context = %v", err)
+		}
+		c.next()
+		// Reserved names.
+		if err := s.Emit("disconnect"); !errors.Is(err, socketio.ErrReservedEvent) {
+			t.Fatalf("Emit(disconnect) = %v", err)
+		}
+	})
+}
+
+func TestEventOrder(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, nil)
+		var ev events
+		e.srv.OnConnection(func(s *socketio.Socket) {
+			s.On("n", func(e *socketio.Event) {
+				var n int
+				e.Bind(&n)
+				ev.add("%d", n)
+				if n%10 == 0 {
+					time.Sleep(time.Millisecond) // a slow handler does not reorder
+				}
+			})
+		})
+		c := e.client(m)
+		c.connect("/", "")
+		var want []string
+		for i := range 50 {
+			c.emit("/", -1, fmt.Sprintf(`["n",%d]`, i))
+			want = append(want, fmt.Sprint(i))
+		}
+		time.Sleep(time.Second) // let the slow handlers finish (virtual time)
+		ev.want(t, want...)
+	})
+}
+
+func TestPendingAcksFailOnDisconnect(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, nil)
+		var refs socketRef
+		e.srv.OnConnection(refs.add)
+		c := e.client(m)
+		s := refs.get(t, c.connect("/", ""))
+		errc := make(chan error, 1)
+		s.Emit("q", socketio.AckHandler(func(_ socketio.Args, err error) { errc <- err }))
+		c.next()
+		c.sendText("1")
+		if err := <-errc; !errors.Is(err, socketio.ErrDisconnected) {
+			t.Fatalf("pending ack got %v", err)
+		}
+		if err := s.Emit("late"); !errors.Is(err, socketio.ErrDisconnected) {
+			t.Fatalf("Emit after disconnect = %v", err)
+		}
+		select {
+		case <-s.Context().Done():
+		default:
+			t.Fatal("socket context not cancelled")
+		}
+	})
+}
+
+func TestMiddlewareOnEvents(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, nil)
+		var ev events
+		e.srv.OnConnection(func(s *socketio.Socket) {
+			s.Use(func(e *socketio.Event) error {
+				if e.Name() == "forbidden" {
+					return errors.New("not allowed")
+				}
+				return nil
+			})
+			s.OnError(func(err error) { ev.add("error: %v", err) })
+			s.On("forbidden", func(*socketio.Event) { ev.add("forbidden ran") })
+			s.On("fine", func(*socketio.Event) { ev.add("fine ran") })
+			s.On("panics", func(*socketio.Event) { panic("boom") })
+		})
+		e.srv.Sockets().Server() // accessor
+		c := e.client(m)
+		c.connect("/", "")
+		c.emit("/", -1, `["forbidden"]`)
+		c.emit("/", -1, `["panics"]`)
+		c.emit("/", -1, `["fine"]`)
+		ev.want(t, "error: not allowed", "error: socketio: handler panicked: boom", "fine ran")
+	})
+}
+
+func TestCatchAll(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, nil)
+		var ev events
+		var refs socketRef
+		e.srv.OnConnection(func(s *socketio.Socket) {
+			refs.add(s)
+			s.OnAny(func(name string, a socketio.Args) { ev.add("any %s %d", name, a.Len()) })
+			s.PrependAny(func(name string, a socketio.Args) { ev.add("first %s", name) })
+			remove := s.OnAny(func(name string, a socketio.Args) { ev.add("removed %s", name) })
+			remove()
+			s.OnAnyOutgoing(func(name string, a socketio.Args) {
+				var x string
+				a.Bind(&x)
+				ev.add("out %s %s", name, x)
+			})
+			s.On("x", func(*socketio.Event) { ev.add("handler x") })
+		})
+		c := e.client(m)
+		id := c.connect("/", "")
+		c.emit("/", -1, `["x",1,2]`)
+		ev.want(t, "first x", "any x 2", "handler x")
+		s := refs.get(t, id)
+		s.Emit("direct", "a")
+		e.srv.Emit("broadcast", "b")
+		c.next()
+		c.next()
+		ev.want(t, "first x", "any x 2", "handler x", "out direct a", "out broadcast b")
+		s.OffAny()
+		s.OffAnyOutgoing()
+		c.emit("/", -1, `["x"]`)
+		s.Emit("quiet")
+		c.next()
+		ev.want(t, "first x", "any x 2", "handler x", "out direct a", "out broadcast b", "handler x")
+	})
+}
