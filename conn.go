@@ -150,7 +150,6 @@ func (c *conn) closeSockets(reason DisconnectReason, desc error) {
 	for _, s := range sockets {
 		s.onClose(reason, desc)
 	}
-	c.dec.Reset()
 }
 
 // closeForced closes the connection with "forced server close".
@@ -178,9 +177,10 @@ func (c *conn) writePacket(p *parser.Packet, volatile, noCompress bool) error {
 }
 
 // writeFrames queues encoded messages, in one piece. A volatile packet is
-// dropped when the client is behind: something is still queued for it.
+// dropped when the transport cannot send it at once (see
+// engineio.Session.Writable), as the reference does.
 func (c *conn) writeFrames(frames []parser.Frame, volatile, noCompress bool) error {
-	if volatile && c.es.QueuedBytes() > 0 {
+	if volatile && !c.es.Writable() {
 		return nil
 	}
 	msgs := make([]engineio.Message, len(frames))

@@ -250,8 +250,9 @@ func (s *Socket) Timeout(d time.Duration) Emitter {
 	return Emitter{s: s, flags: emitFlags{timeout: d, hasTimeout: true}}
 }
 
-// Volatile returns an emitter whose events are dropped when the client
-// cannot take them now (something is still queued for it).
+// Volatile returns an emitter whose events are dropped when the transport
+// cannot send them at once: a write is in progress or waiting on
+// WebSocket, no poll is pending on long-polling.
 func (s *Socket) Volatile() Emitter { return Emitter{s: s, flags: emitFlags{volatile: true}} }
 
 // Compress returns an emitter with compression set (on by default).

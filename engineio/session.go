@@ -186,6 +186,22 @@ func (s *Session) Upgraded() bool {
 // Done returns a channel that is closed when the session has closed.
 func (s *Session) Done() <-chan struct{} { return s.done }
 
+// Writable reports whether a message sent now would go out at once: on
+// WebSocket, no write is in progress and nothing waits; on polling, a GET
+// is pending and nothing waits. Socket.IO drops volatile packets when it
+// is false, as the reference does.
+func (s *Session) Writable() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.state != stateOpen || len(s.queue) > 0 {
+		return false
+	}
+	if s.transport == WebSocket && s.ws != nil {
+		return !s.writing
+	}
+	return s.getActive && !s.upgrading
+}
+
 // QueuedBytes returns how many bytes wait to be written to the client.
 func (s *Session) QueuedBytes() int {
 	s.mu.Lock()
