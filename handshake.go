@@ -50,3 +50,6 @@ func newHandshake(r *http.Request, auth json.RawMessage, now time.Time) Handshak
 		Auth:    auth,
 	}
 }
+
+// BindAuth decodes the auth payload into v, as json.Unmarshal does.
+func (h *Handshake) BindAuth(v any) error { return json.Unmarshal(h.Auth, v) }

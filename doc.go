@@ -1,0 +1,66 @@
+// Package socketio is a Socket.IO v5 server, wire-compatible with the
+// official JavaScript client (socket.io-client 4.x) and with the feature
+// set of the Node.js socket.io 4.8 server.
+//
+// # Overview
+//
+// A Server is an http.Handler; mount it where clients connect:
+//
+//	srv := socketio.NewServer(nil)
+//	srv.OnConnection(func(s *socketio.Socket) {
+//		s.On("chat", func(e *socketio.Event) {
+//			var msg string
+//			if err := e.Bind(&msg); err != nil {
+//				return
+//			}
+//			s.Broadcast().Emit("chat", msg) // everyone else
+//			e.Ack("delivered")              // the client's callback
+//		})
+//	})
+//	http.Handle("/socket.io/", srv)
+//
+// Clients connect to namespaces ("/" and any created with Server.Of, or
+// on demand with Server.OfRegexp and Server.OfFunc), multiplexed over one
+// Engine.IO connection (package engineio: long-polling, WebSocket, and the
+// upgrade between them). Each connection to a namespace is a Socket, in
+// its own room (its id) and in any rooms it joins. Broadcasts select
+// sockets by rooms with immutable BroadcastOperator values
+// (srv.To("room").Except("muted").Emit(...)), are encoded once for all
+// recipients, and may gather acknowledgements.
+//
+// # Handlers and arguments
+//
+// Handlers are plain functions; nothing inspects their signatures. An
+// event's arguments stay JSON until the handler decodes them into the Go
+// values it wants (Event.Bind, Event.Decode, or Typed for the common one
+// argument case). Binary data ([]byte) may sit anywhere in emitted values
+// and comes back as []byte. An acknowledgement is a function value: the
+// AckHandler passed last to Emit, or Event.Ack in a handler.
+//
+// # Concurrency
+//
+// Every method is safe for concurrent use. The events of one connection
+// are handled one at a time, in the order the client sent them, on that
+// connection's delivery path (the WebSocket reader, or the long-polling
+// POST); connection middleware, connection handlers and event handlers may
+// block, which delays that connection's next events only. Emit never
+// blocks on the network: packets go to the connection's bounded queue.
+// A client that stops reading fills its queue and is disconnected with
+// ReasonTransportError (engineio.ErrQueueFull) instead of growing the
+// server's memory. Handlers are called without any library lock held; a
+// panic in a handler is recovered, logged, and reported to the socket's
+// OnError handlers.
+//
+// # Disconnection
+//
+// A socket's OnDisconnecting handlers run while it is still in its rooms,
+// then its OnDisconnect handlers, with a DisconnectReason whose String is
+// the reference's reason text. Its Context is cancelled, and pending
+// acknowledgements get ErrDisconnected.
+//
+// # Scaling
+//
+// Rooms and broadcasts go through the namespace's adapter (package
+// adapter). The in-memory adapter serves one server; remote adapters let
+// many servers act as one.
+package socketio

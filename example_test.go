@@ -1,0 +1,96 @@
+package socketio_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"net/http"
+	"time"
+
+	socketio "github.com/ab218a8d/socketio"
+	"github.com/ab218a8d/socketio/engineio"
+)
+
+func Example() {
+	srv := socketio.NewServer(nil)
+	srv.OnConnection(func(s *socketio.Socket) {
+		s.Join("lobby")
+		s.On("chat", func(e *socketio.Event) {
+			var msg string
+			if err := e.Bind(&msg); err != nil {
+				return
+			}
+			s.To("lobby").Emit("chat", s.ID(), msg) // the others in the lobby
+			e.Ack("delivered")
+		})
+		s.OnDisconnect(func(reason socketio.DisconnectReason, _ error) {
+			log.Printf("%s left: %s", s.ID(), reason)
+		})
+	})
+	http.Handle("/socket.io/", srv)
+	// http.ListenAndServe(":3000", nil)
+}
+
+// A middleware refuses connections; the client's connect_error gets the
+// message and the data.
+func ExampleNamespace_Use() {
+	srv := socketio.NewServer(nil)
+	admin := srv.Of("/admin")
+	admin.Use(func(s *socketio.Socket) error {
+		var auth struct{ Token string }
+		if err := s.Handshake().BindAuth(&auth); err != nil || auth.Token != "secret" {
+			return &socketio.ConnectError{Message: "not authorized", Data: map[string]any{"retry": false}}
+		}
+		return nil
+	})
+}
+
+// Typed decodes the first argument into the handler's type.
+func ExampleTyped() {
+	type Move struct{ X, Y int }
+	srv := socketio.NewServer(nil)
+	srv.OnConnection(func(s *socketio.Socket) {
+		s.On("move", socketio.Typed(func(e *socketio.Event, m Move) {
+			s.Broadcast().Volatile().Emit("moved", s.ID(), m)
+		}))
+	})
+}
+
+// Asking a client for an answer, with a timeout.
+func ExampleSocket_Timeout() {
+	srv := socketio.NewServer(nil)
+	srv.OnConnection(func(s *socketio.Socket) {
+		go func() {
+			args, err := s.Timeout(5*time.Second).EmitWithAck(context.Background(), "ready?")
+			if err != nil {
+				log.Println("no answer:", err) // socketio.ErrTimeout
+				return
+			}
+			var ready bool
+			args.Bind(&ready)
+		}()
+	})
+}
+
+// Broadcasting with acknowledgements from many clients.
+func ExampleBroadcastOperator_EmitWithAck() {
+	srv := socketio.NewServer(nil)
+	defer srv.Close()
+	answers, err := srv.To("voters").Timeout(10*time.Second).EmitWithAck(context.Background(), "vote?")
+	fmt.Println(answers.Len(), err) // one first argument per client that answered
+	// Output: 0 <nil>
+}
+
+// Options embed the Engine.IO options.
+func ExampleNewServer() {
+	srv := socketio.NewServer(&socketio.Options{
+		Options: engineio.Options{
+			PingInterval: 10 * time.Second,
+			CORS:         &engineio.CORSOptions{Origins: []string{"https://example.com"}},
+		},
+		ConnectTimeout: 10 * time.Second,
+	})
+	defer srv.Close()
+	fmt.Println(srv.Sockets().Name())
+	// Output: /
+}
