@@ -95,63 +95,74 @@ func (b BroadcastOperator) emitWithAck(p *parser.Packet, ack BroadcastAckHandler
 	if err != nil {
 		return err
 	}
-	var (
-		mu        sync.Mutex
-		expected  int
-		reported  int
-		responses []any
-		done      bool
-		timer     *time.Timer
-	)
-	finish := func(err error) {
-		if done {
-			return
-		}
-		done = true
-		if timer != nil {
-			timer.Stop()
-		}
-		rs := responses
-		go func() { ack(joinResponses(rs), err) }()
-	}
-	check := func() {
-		if reported >= servers && len(responses) >= expected {
-			finish(nil)
-		}
-	}
-	mu.Lock()
-	timer = time.AfterFunc(b.flags.Timeout, func() {
-		mu.Lock()
-		defer mu.Unlock()
-		finish(ErrTimeout)
-	})
-	mu.Unlock()
+	g := &ackGathering{servers: servers, handler: ack}
+	g.mu.Lock()
+	g.timer = time.AfterFunc(b.flags.Timeout, func() { g.finish(ErrTimeout) })
+	g.mu.Unlock()
 	err = b.nsp.adapter.BroadcastWithAck(p, b.opts(),
 		func(n int) {
-			mu.Lock()
-			defer mu.Unlock()
-			expected += n
-			reported++
-			check()
+			g.mu.Lock()
+			g.expected += n
+			g.reported++
+			g.mu.Unlock()
+			g.maybeDone()
 		},
 		func(a Args) {
 			var first any
 			if err := a.Decode(0, &first); err != nil {
 				first = json.RawMessage(a.Raw(0))
 			}
-			mu.Lock()
-			defer mu.Unlock()
-			if !done {
-				responses = append(responses, first)
-				check()
+			g.mu.Lock()
+			if !g.done {
+				g.responses = append(g.responses, first)
 			}
+			g.mu.Unlock()
+			g.maybeDone()
 		})
 	if err != nil {
-		mu.Lock()
-		finish(err)
-		mu.Unlock()
+		g.finish(err)
 	}
 	return err
+}
+
+// ackGathering collects the acknowledgements of one broadcast: it is done
+// when every server reported how many sockets it reached and that many
+// acknowledgements came, or at the timeout.
+type ackGathering struct {
+	servers int
+	handler BroadcastAckHandler
+
+	mu        sync.Mutex
+	expected  int   // guarded by mu
+	reported  int   // guarded by mu
+	responses []any // guarded by mu
+	done      bool  // guarded by mu
+	timer     *time.Timer
+}
+
+func (g *ackGathering) maybeDone() {
+	g.mu.Lock()
+	complete := !g.done && g.reported >= g.servers && len(g.responses) >= g.expected
+	g.mu.Unlock()
+	if complete {
+		g.finish(nil)
+	}
+}
+
+// finish calls the handler once, outside the lock.
+func (g *ackGathering) finish(err error) {
+	g.mu.Lock()
+	if g.done {
+		g.mu.Unlock()
+		return
+	}
+	g.done = true
+	if g.timer != nil {
+		g.timer.Stop()
+	}
+	rs := g.responses
+	g.mu.Unlock()
+	g.handler(joinResponses(rs), err)
 }
 
 // joinResponses makes one Args of the clients' first arguments.
