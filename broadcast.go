@@ -177,21 +177,9 @@ func joinResponses(rs []any) Args {
 
 // EmitWithAck is Emit with acknowledgements, waiting for them or for ctx.
 func (b BroadcastOperator) EmitWithAck(ctx context.Context, event string, args ...any) (Args, error) {
-	type result struct {
-		args Args
-		err  error
-	}
-	ch := make(chan result, 1)
-	args = append(args[:len(args):len(args)], BroadcastAckHandler(func(a Args, err error) { ch <- result{a, err} }))
-	if err := b.Emit(event, args...); err != nil {
-		return Args{}, err
-	}
-	select {
-	case r := <-ch:
-		return r.args, r.err
-	case <-ctx.Done():
-		return Args{}, ctx.Err()
-	}
+	return waitAck(ctx, func(h func(Args, error)) error {
+		return b.Emit(event, append(args[:len(args):len(args)], BroadcastAckHandler(h))...)
+	})
 }
 
 // FetchSockets returns the selected sockets, on every server unless

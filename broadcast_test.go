@@ -53,7 +53,9 @@ func newFixture(t *testing.T, m mode) *fixture {
 	return f
 }
 
-func (f *fixture) socket(t *testing.T, name string) *socketio.Socket { return f.refs.get(t, f.ids[name]) }
+func (f *fixture) socket(t *testing.T, name string) *socketio.Socket {
+	return f.refs.get(t, f.ids[name])
+}
 
 // expect checks that exactly the named clients receive the event text.
 func (f *fixture) expect(t *testing.T, text string, names ...string) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"regexp"
 	"slices"
 	"sync"
@@ -89,11 +90,7 @@ func (n *Namespace) OnRoomEvent(h RoomHandler) {
 func (n *Namespace) Sockets() []*Socket {
 	n.mu.RLock()
 	defer n.mu.RUnlock()
-	out := make([]*Socket, 0, len(n.sockets))
-	for _, s := range n.sockets {
-		out = append(out, s)
-	}
-	return out
+	return slices.Collect(maps.Values(n.sockets))
 }
 
 // Socket returns the local socket with the given id, or nil.
@@ -332,11 +329,7 @@ func (p *ParentNamespace) OnConnection(h func(*Socket)) {
 func (p *ParentNamespace) Children() []*Namespace {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	out := make([]*Namespace, 0, len(p.children))
-	for _, n := range p.children {
-		out = append(out, n)
-	}
-	return out
+	return slices.Collect(maps.Values(p.children))
 }
 
 // Emit sends an event to every socket of every child.

@@ -371,13 +371,20 @@ func (s *Socket) emit(f emitFlags, event string, args []any) error {
 }
 
 func (s *Socket) emitWithAck(ctx context.Context, f emitFlags, event string, args []any) (Args, error) {
+	return waitAck(ctx, func(h func(Args, error)) error {
+		return s.emit(f, event, append(args[:len(args):len(args)], AckHandler(h)))
+	})
+}
+
+// waitAck emits with an acknowledgement handler and waits for it, or for
+// ctx to end.
+func waitAck(ctx context.Context, emit func(h func(Args, error)) error) (Args, error) {
 	type result struct {
 		args Args
 		err  error
 	}
 	ch := make(chan result, 1)
-	args = append(args[:len(args):len(args)], AckHandler(func(a Args, err error) { ch <- result{a, err} }))
-	if err := s.emit(f, event, args); err != nil {
+	if err := emit(func(a Args, err error) { ch <- result{a, err} }); err != nil {
 		return Args{}, err
 	}
 	select {

@@ -70,22 +70,14 @@ var (
 // compressBytes compresses data with "gzip" or "deflate" (zlib format, as
 // HTTP and Node's createDeflate mean it).
 func compressBytes(enc string, data []byte) ([]byte, error) {
+	pool := &gzipPool
+	if enc != "gzip" {
+		pool = &zlibPool
+	}
+	zw := pool.Get().(resetWriter)
+	defer pool.Put(zw)
 	var out bytes.Buffer
 	out.Grow(len(data)/2 + 64)
-	if enc == "gzip" {
-		zw := gzipPool.Get().(*gzip.Writer)
-		defer gzipPool.Put(zw)
-		zw.Reset(&out)
-		if _, err := zw.Write(data); err != nil {
-			return nil, err
-		}
-		if err := zw.Close(); err != nil {
-			return nil, err
-		}
-		return out.Bytes(), nil
-	}
-	zw := zlibPool.Get().(*zlib.Writer)
-	defer zlibPool.Put(zw)
 	zw.Reset(&out)
 	if _, err := zw.Write(data); err != nil {
 		return nil, err
@@ -94,4 +86,10 @@ func compressBytes(enc string, data []byte) ([]byte, error) {
 		return nil, err
 	}
 	return out.Bytes(), nil
+}
+
+// resetWriter is a pooled compressor: *gzip.Writer or *zlib.Writer.
+type resetWriter interface {
+	io.WriteCloser
+	Reset(w io.Writer)
 }
