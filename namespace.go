@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"regexp"
 	"slices"
@@ -36,10 +37,11 @@ type Namespace struct {
 	ackID   atomic.Uint64
 
 	mu          sync.RWMutex
-	sockets     map[string]*Socket // connected sockets; guarded by mu
-	middlewares []Middleware       // guarded by mu
-	onConnect   []func(*Socket)    // guarded by mu
-	onRoom      []RoomHandler      // guarded by mu
+	sockets     map[string]*Socket  // connected sockets; guarded by mu
+	middlewares []Middleware        // guarded by mu
+	onConnect   []func(*Socket)     // guarded by mu
+	onRoom      []RoomHandler       // guarded by mu
+	onServer    []ServerSideHandler // guarded by mu
 }
 
 func newNamespace(srv *Server, name string, parent *ParentNamespace) *Namespace {
@@ -148,10 +150,40 @@ func (n *Namespace) SocketsLeave(rooms ...string) { n.broadcast().SocketsLeave(r
 // DisconnectSockets disconnects every socket of the namespace.
 func (n *Namespace) DisconnectSockets(close bool) { n.broadcast().DisconnectSockets(close) }
 
-// ServerSideEmit sends an event to the other servers of the cluster; with
-// the in-memory adapter it fails with adapter.ErrNotSupported.
+// ServerSideEmit sends an event to the other servers of the cluster,
+// where OnServerSideEmit handlers receive it; with the in-memory adapter it
+// fails with adapter.ErrNotSupported.
 func (n *Namespace) ServerSideEmit(ctx context.Context, event string, args ...any) error {
-	return n.adapter.ServerSideEmit(ctx, append([]any{event}, args...))
+	if isServerReserved(event) {
+		return fmt.Errorf("%w: %q", ErrReservedEvent, event)
+	}
+	_, err := n.adapter.ServerSideEmit(ctx, append([]any{event}, args...), false)
+	return err
+}
+
+// ServerSideEmitWithAck is ServerSideEmit, waiting until ctx ends for the
+// answer of every other server.
+func (n *Namespace) ServerSideEmitWithAck(ctx context.Context, event string, args ...any) ([]Args, error) {
+	if isServerReserved(event) {
+		return nil, fmt.Errorf("%w: %q", ErrReservedEvent, event)
+	}
+	return n.adapter.ServerSideEmit(ctx, append([]any{event}, args...), true)
+}
+
+func isServerReserved(event string) bool {
+	return event == "connect" || event == "connection" || event == "new_namespace"
+}
+
+// ServerSideHandler receives an event from another server of the cluster.
+// ack is nil when the sender waits for no answer.
+type ServerSideHandler func(event string, args Args, ack func(args ...any))
+
+// OnServerSideEmit registers a handler for the events other servers send
+// with ServerSideEmit.
+func (n *Namespace) OnServerSideEmit(h ServerSideHandler) {
+	n.mu.Lock()
+	n.onServer = append(n.onServer, h)
+	n.mu.Unlock()
 }
 
 // add runs the middlewares for a new socket of c and connects it.
@@ -257,6 +289,27 @@ func (v nspView) CancelAck(id string, ackID uint64) {
 func (v nspView) Disconnect(id string, close bool) {
 	if s := v.n.Socket(id); s != nil {
 		s.Disconnect(close)
+	}
+}
+
+func (v nspView) ServerSideEvent(event string, args parser.Args, ack func([]any)) {
+	v.n.mu.RLock()
+	hs := slices.Clone(v.n.onServer)
+	v.n.mu.RUnlock()
+	var once sync.Once
+	var reply func(args ...any)
+	if ack != nil {
+		reply = func(args ...any) { once.Do(func() { ack(args) }) }
+	}
+	for _, h := range hs {
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					v.n.srv.cfg.Logger.Error("socketio: panic in server-side event handler", "event", event, "panic", fmt.Sprint(p))
+				}
+			}()
+			h(event, args, reply)
+		}()
 	}
 }
 

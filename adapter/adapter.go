@@ -105,6 +105,10 @@ type Namespace interface {
 	// RoomChanged reports a change of membership. It is called without
 	// any lock of the adapter held.
 	RoomChanged(ev RoomEvent, room Room, id SocketID)
+	// ServerSideEvent delivers an event another server of the cluster
+	// sent with ServerSideEmit. ack is nil when the sender wants no answer;
+	// otherwise it must be called at most once with this server's answer.
+	ServerSideEvent(event string, args parser.Args, ack func(args []any))
 }
 
 // Adapter is the room index and broadcaster of one namespace.
@@ -144,8 +148,10 @@ type Adapter interface {
 	DelSockets(opts BroadcastOptions, rooms []Room)
 	// DisconnectSockets disconnects the sockets opts selects.
 	DisconnectSockets(opts BroadcastOptions, close bool)
-	// ServerSideEmit sends an event to the other servers of the cluster.
-	ServerSideEmit(ctx context.Context, args []any) error
+	// ServerSideEmit sends an event (args[0] is its name) to the other
+	// servers of the cluster. With withAck it waits, at most until ctx
+	// ends, for each other server's answer and returns them.
+	ServerSideEmit(ctx context.Context, args []any, withAck bool) ([]parser.Args, error)
 }
 
 // Factory makes the adapter of a namespace.

@@ -272,4 +272,6 @@ func (m *Memory) DisconnectSockets(opts BroadcastOptions, close bool) {
 }
 
 // ServerSideEmit is not supported: there is no other server.
-func (m *Memory) ServerSideEmit(context.Context, []any) error { return ErrNotSupported }
+func (m *Memory) ServerSideEmit(context.Context, []any, bool) ([]parser.Args, error) {
+	return nil, ErrNotSupported
+}

@@ -61,6 +61,7 @@ func (f *fakeNamespace) Disconnect(id string, close bool) {
 	defer f.mu.Unlock()
 	f.discon = append(f.discon, id)
 }
+func (f *fakeNamespace) ServerSideEvent(string, parser.Args, func([]any)) {}
 func (f *fakeNamespace) RoomChanged(ev adapter.RoomEvent, room, id string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -163,7 +164,7 @@ func TestMemoryBroadcast(t *testing.T) {
 	if !slices.Equal(f.discon, []string{"b"}) {
 		t.Fatalf("disconnected %v", f.discon)
 	}
-	if err := m.ServerSideEmit(context.Background(), nil); !errors.Is(err, adapter.ErrNotSupported) {
+	if _, err := m.ServerSideEmit(context.Background(), nil, false); !errors.Is(err, adapter.ErrNotSupported) {
 		t.Fatalf("ServerSideEmit = %v", err)
 	}
 	if err := m.Close(); err != nil {
