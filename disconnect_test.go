@@ -227,3 +227,35 @@ func TestStrings(t *testing.T) {
 		t.Error("empty ConnectError text")
 	}
 }
+
+// An emit that overflows a slow client's queue must not run that socket's
+// disconnect handlers inside the emit: the caller may hold a lock the
+// handlers take.
+func TestOverflowDoesNotRunHandlersInsideEmit(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, &socketio.Options{Options: engineio.Options{MaxQueuedBytes: 10000}})
+		// The application's lock, as a channel so that a deadlock is
+		// reported by synctest instead of hanging the test.
+		appMu := make(chan struct{}, 1)
+		var ev events
+		e.srv.OnConnection(func(s *socketio.Socket) {
+			s.OnDisconnect(func(r socketio.DisconnectReason, _ error) {
+				appMu <- struct{}{}
+				defer func() { <-appMu }()
+				ev.add("disconnect %s", r)
+			})
+		})
+		c := e.client(m)
+		c.connect("/", "")
+		appMu <- struct{}{}
+		var err error
+		for i := 0; i < 1000 && err == nil; i++ {
+			err = e.srv.Sockets().Sockets()[0].Emit("big", strings.Repeat("x", 1000))
+		}
+		<-appMu
+		if !errors.Is(err, engineio.ErrQueueFull) {
+			t.Fatalf("Emit = %v, want ErrQueueFull", err)
+		}
+		ev.want(t, "disconnect transport error")
+	})
+}

@@ -44,7 +44,9 @@
 // short-lived writer goroutine; no writer goroutine lives while the queue is
 // empty. On long-polling the pending GET takes the whole queue as one
 // payload. A client that stops reading fills its queue and is then
-// disconnected (ErrQueueFull) instead of growing the server's memory.
+// disconnected (ErrQueueFull) instead of growing the server's memory; its
+// handler hears of that close on a goroutine of its own, never inside the
+// Send that overflowed.
 //
 // Each WebSocket session holds one goroutine (its reader) and no write
 // buffer while idle. A polling session holds none: its pending GET belongs

@@ -232,7 +232,10 @@ func (s *Session) SendBatch(ms []Message) error {
 	}
 	if s.queueBytes+n > s.srv.cfg.MaxQueuedBytes {
 		s.mu.Unlock()
-		s.closeNow(ReasonTransportError, ErrQueueFull)
+		// The caller is emitting, perhaps to many sessions, perhaps
+		// holding a lock of its own: this session's handler hears of the
+		// close on another goroutine, not inside Send.
+		s.close(ReasonTransportError, ErrQueueFull, true)
 		return ErrQueueFull
 	}
 	for _, m := range ms {
@@ -300,6 +303,12 @@ func (s *Session) Close() {
 // closeNow closes the session at once, dropping what is queued. The first
 // call wins; later calls do nothing.
 func (s *Session) closeNow(reason CloseReason, description error) {
+	s.close(reason, description, false)
+}
+
+// close is closeNow; with asyncNotify the handler's OnClose is called on a
+// new goroutine instead of the caller's.
+func (s *Session) close(reason CloseReason, description error, asyncNotify bool) {
 	s.mu.Lock()
 	if s.state == stateClosed {
 		s.mu.Unlock()
@@ -352,6 +361,10 @@ func (s *Session) closeNow(reason CloseReason, description error) {
 	s.srv.remove(s)
 	s.closed.Store(true)
 	close(s.done)
+	if asyncNotify {
+		s.srv.goTracked(s.notifyClose)
+		return
+	}
 	s.notifyClose()
 }
 
