@@ -21,7 +21,9 @@ apt_need() {
 
 step "set-up"
 command -v node >/dev/null || apt_need nodejs npm
+apt_need chromium # /usr/bin/chromium, for the chat demo's browser test
 (cd interop && npm ci --no-audit --no-fund --loglevel=error)
+(cd cmd/chat && npm ci --no-audit --no-fund --loglevel=error)
 GOBIN="$PWD/.tools" go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
 
 step "static checks"
