@@ -30,7 +30,9 @@ func (srv *Server) openSession(es *engineio.Session) engineio.SessionHandler {
 		es.Close()
 		return c
 	}
+	c.mu.Lock()
 	c.timer = time.AfterFunc(srv.cfg.ConnectTimeout, c.onConnectTimeout)
+	c.mu.Unlock()
 	return c
 }
 
@@ -79,6 +81,9 @@ func (c *conn) dispatch(p *parser.Packet) {
 
 // connect handles a CONNECT for the namespace name.
 func (c *conn) connect(name string, auth json.RawMessage) {
+	if len(auth) == 0 {
+		auth = json.RawMessage("{}") // as the reference: no payload is an empty object
+	}
 	n := c.srv.lookup(name, auth)
 	if n == nil {
 		c.writePacket(&parser.Packet{Type: parser.ConnectError, Namespace: name, Data: []byte(`{"message":"Invalid namespace"}`)}, false, false)

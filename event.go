@@ -73,6 +73,16 @@ func Typed[T any](h func(e *Event, v T)) EventHandler {
 	}
 }
 
+// Async adapts a handler to run on a goroutine of its own, so that the
+// connection's next events (and acknowledgements) are handled while it
+// runs. Use it for handlers that wait on the client, such as one calling
+// EmitWithAck: run in order on the delivery path, such a handler would wait
+// for an acknowledgement that can only be read once it returns. Events
+// handled by Async handlers are no longer ordered among themselves.
+func Async(h EventHandler) EventHandler {
+	return func(e *Event) { go h(e) }
+}
+
 // onEvent runs an incoming event through the catch-all handlers, the
 // middlewares and the event's handlers.
 func (s *Socket) onEvent(p *parser.Packet) {

@@ -240,3 +240,24 @@ func TestCatchAll(t *testing.T) {
 		ev.want(t, "first x", "any x 2", "handler x", "out direct a", "out broadcast b", "handler x")
 	})
 }
+
+func TestAsyncHandlerCanWaitForTheClient(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, nil)
+		var ev events
+		e.srv.OnConnection(func(s *socketio.Socket) {
+			s.On("ask", socketio.Async(func(e *socketio.Event) {
+				a, err := s.Timeout(time.Minute).EmitWithAck(context.Background(), "question")
+				var answer string
+				a.Bind(&answer)
+				ev.add("answer %s %v", answer, err)
+			}))
+		})
+		c := e.client(m)
+		c.connect("/", "")
+		c.emit("/", -1, `["ask"]`)
+		p := c.next()
+		c.send(&parser.Packet{Type: parser.Ack, ID: p.ID, HasID: true, Data: []byte(`["yes"]`)})
+		ev.want(t, "answer yes <nil>")
+	})
+}

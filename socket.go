@@ -236,7 +236,10 @@ func (s *Socket) OnError(h func(error)) {
 func (s *Socket) Emit(event string, args ...any) error { return s.emit(emitFlags{}, event, args) }
 
 // EmitWithAck sends an event and waits for the client's acknowledgement,
-// or for ctx to end.
+// or for ctx to end. Acknowledgements are read on the connection's
+// delivery path: from inside an event handler of the same connection, call
+// it in a handler wrapped with Async (or on a goroutine of your own), or it
+// waits until ctx ends.
 func (s *Socket) EmitWithAck(ctx context.Context, event string, args ...any) (Args, error) {
 	return s.emitWithAck(ctx, emitFlags{}, event, args)
 }

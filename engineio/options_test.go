@@ -290,8 +290,13 @@ func TestShutdown(t *testing.T) {
 			if got := wsRead(t, c.WS); got != "4bye" {
 				t.Fatalf("got %q, want the queued message", got)
 			}
-		} else if got := packetsString(c.Recv()); got != "4bye\x1e1" {
-			t.Fatalf("poll during shutdown = %q", got)
+		} else {
+			if got := packetsString(c.Recv()); got != "4bye" {
+				t.Fatalf("poll during shutdown = %q", got)
+			}
+			if got := packetsString(c.Recv()); got != "6\x1e1" {
+				t.Fatalf("next poll during shutdown = %q, want the close packet", got)
+			}
 		}
 		if err := <-done; err != nil {
 			t.Fatalf("Shutdown: %v", err)

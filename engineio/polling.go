@@ -47,8 +47,11 @@ func (s *Session) servePoll(w http.ResponseWriter, r *http.Request, initial bool
 		out = []outPacket{{Packet: packet.Packet{Type: packet.Noop}}}
 	default:
 		out, s.queue, s.queueBytes = s.queue, nil, 0
-		if s.state == stateClosing {
-			out = append(out, outPacket{Packet: packet.Packet{Type: packet.Close}})
+		if s.state == stateClosing && len(out) == 0 {
+			// As the reference: what was queued goes out on one poll, the
+			// close packet on the next, so that a client handles the last
+			// messages before it hears of the close.
+			out = append(out, outPacket{Packet: packet.Packet{Type: packet.Noop}}, outPacket{Packet: packet.Packet{Type: packet.Close}})
 			finish = true
 		} else if len(out) == 0 {
 			// A probe is under way: release the poll so the client can

@@ -344,17 +344,13 @@ func (s *Session) close(reason CloseReason, description error, asyncNotify bool)
 		// A close frame to a client that stopped reading may take until
 		// its deadline; the session is over already, so do not make the
 		// caller wait for it.
-		code := websocket.CloseNormal
-		if reason == ReasonTransportError || reason == ReasonParseError {
-			code = websocket.CloseInternalFailure
-		}
 		tooBig := errors.Is(description, websocket.ErrReadLimit) // 1009 was sent
 		s.srv.goTracked(func() {
 			if tooBig {
 				ws.DrainAndClose(time.Second)
 				return
 			}
-			ws.WriteClose(code)
+			ws.WriteClose(websocket.CloseNormal) // as the reference, whatever the reason
 			ws.Close()
 		})
 	}
