@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ab218a8d/socketio/engineio/packet"
 )
@@ -15,6 +16,23 @@ import (
 // otherwise when the first one is, or when the session ends or upgrades.
 func (s *Session) servePoll(w http.ResponseWriter, r *http.Request, initial bool) {
 	s.mu.Lock()
+	if done := s.upgradeDone; done != nil && s.probed && !s.getActive {
+		// A client that probed pauses polling; a poll now most likely
+		// raced with its "5" on the WebSocket. Let the upgrade end first,
+		// so that a poll after the upgrade is refused like any other.
+		s.mu.Unlock()
+		select {
+		case <-done:
+		case <-time.After(probeRaceWait):
+		case <-r.Context().Done():
+		}
+		s.mu.Lock()
+	}
+	if s.transport != Polling {
+		s.mu.Unlock()
+		s.srv.refuse(w, r, &RequestError{Code: ErrBadRequest, Context: "TRANSPORT_MISMATCH"})
+		return
+	}
 	if s.getActive {
 		s.mu.Unlock()
 		// The reference closes the session and answers the pending poll
@@ -71,6 +89,10 @@ func (s *Session) servePoll(w http.ResponseWriter, r *http.Request, initial bool
 func (s *Session) pollReadyLocked() bool {
 	return s.state != stateOpen || s.transport != Polling || len(s.queue) > 0 || s.probed
 }
+
+// probeRaceWait bounds how long a poll that arrives after the probe waits
+// for the upgrade to complete (the reference checks every 100 ms).
+const probeRaceWait = 100 * time.Millisecond
 
 var payloadPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 

@@ -815,3 +815,34 @@ func TestHandlerPanicIsRecovered(t *testing.T) {
 		}
 	})
 }
+
+// A poll that races with the client's "5" (as in the official suite) is
+// refused like any poll after the upgrade, and one that comes after a
+// probe without "5" is released after a short wait.
+func TestPollRacingUpgrade(t *testing.T) {
+	bubble(t, func(t *testing.T) {
+		e := newEnv(t, nil)
+		c := e.Connect(polling)
+		ws, _, err := e.Dial("EIO=4&transport=websocket&sid=" + c.SID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ws.Close()
+		wsWrite(t, ws, "2probe")
+		wsRead(t, ws)
+		start := time.Now()
+		if status, body := e.Get(c.PollQuery()); status != 200 || body != "6" || time.Since(start) != 100*time.Millisecond {
+			t.Fatalf("poll after the probe = %d %q after %v, want 200 noop after 100ms", status, body, time.Since(start))
+		}
+		wsWrite(t, ws, "5")
+		status, body := e.Get(c.PollQuery())
+		if status != 400 {
+			t.Fatalf("poll right after 5 = %d %q, want 400", status, body)
+		}
+		wantErrorBody(t, body, 3, "Bad request")
+		wsWrite(t, ws, "4x")
+		if got := wsRead(t, ws); got != "4x" {
+			t.Fatalf("echo after the upgrade = %q", got)
+		}
+	})
+}

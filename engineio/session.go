@@ -139,6 +139,7 @@ type Session struct {
 	upgraded     bool
 	probe        *websocket.Conn
 	upgradeTimer *time.Timer
+	upgradeDone  chan struct{} // closed when the upgrade under way ends
 }
 
 func newSession(srv *Server, id string, r *http.Request, t Transport) *Session {

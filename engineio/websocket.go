@@ -167,6 +167,7 @@ func (s *Session) completeUpgrade(ws *websocket.Conn) bool {
 	}
 	s.probe, s.upgrading, s.probed, s.upgraded = nil, false, false, true
 	s.transport, s.ws = WebSocket, ws
+	s.endUpgradeLocked()
 	select { // release a pending poll: it answers noop
 	case s.getWake <- struct{}{}:
 	default:
@@ -191,9 +192,17 @@ func (s *Session) abortUpgrade(ws *websocket.Conn) {
 			s.upgradeTimer.Stop()
 			s.upgradeTimer = nil
 		}
+		s.endUpgradeLocked()
 	}
 	s.mu.Unlock()
 	ws.Close()
+}
+
+func (s *Session) endUpgradeLocked() {
+	if s.upgradeDone != nil {
+		close(s.upgradeDone)
+		s.upgradeDone = nil
+	}
 }
 
 var errUpgradeRefused = errors.New("engineio: session cannot upgrade")
@@ -206,6 +215,7 @@ func (s *Session) beginUpgrade() error {
 		return errUpgradeRefused
 	}
 	s.upgrading = true
+	s.upgradeDone = make(chan struct{})
 	return nil
 }
 
@@ -226,5 +236,6 @@ func (s *Session) startProbe(ws *websocket.Conn) bool {
 func (s *Session) cancelUpgrade() {
 	s.mu.Lock()
 	s.upgrading = false
+	s.endUpgradeLocked()
 	s.mu.Unlock()
 }

@@ -255,7 +255,9 @@ func (e *Env) Connect(m Mode) *Client {
 	return c
 }
 
-// Upgrade runs the upgrade from polling to WebSocket.
+// Upgrade runs the upgrade from polling to WebSocket as the JavaScript
+// client does: with a poll pending, probe, take the noop that releases the
+// poll, then send "5". Packets that come on the way are kept in Initial.
 func (c *Client) Upgrade() {
 	c.T.Helper()
 	ws, _, err := c.E.Dial("EIO=4&transport=websocket&sid=" + c.SID)
@@ -263,23 +265,42 @@ func (c *Client) Upgrade() {
 		c.T.Fatalf("upgrade handshake: %v", err)
 	}
 	c.T.Cleanup(func() { ws.Close() })
+	type poll struct {
+		status int
+		body   string
+	}
+	var pending chan poll
+	for {
+		pending = make(chan poll, 1)
+		go func() {
+			resp, body := c.E.Request(context.Background(), "GET", c.PollQuery(), "", nil)
+			pending <- poll{resp.StatusCode, body}
+		}()
+		synctest.Wait()
+		select {
+		case p := <-pending: // answered at once: what was queued
+			if p.status != 200 {
+				c.T.Fatalf("poll before the upgrade = %d %q", p.status, p.body)
+			}
+			c.Initial = append(c.Initial, decodePayload(c.T, p.body)...)
+			continue
+		default:
+		}
+		break
+	}
 	WSWrite(c.T, ws, "2probe")
 	if got := WSRead(c.T, ws); got != "3probe" {
 		c.T.Fatalf("probe answer = %q, want 3probe", got)
 	}
-	// Drain the polling side: what is queued comes first, then the noop
-	// that releases the poll.
-	for {
-		status, body := c.E.Get(c.PollQuery())
-		if status != 200 {
-			c.T.Fatalf("poll during upgrade = %d %q", status, body)
-		}
-		c.Initial = append(c.Initial, decodePayload(c.T, body)...)
-		if n := len(c.Initial); n > 0 && c.Initial[n-1].Type == packet.Noop {
-			c.Initial = c.Initial[:n-1]
-			break
-		}
+	p := <-pending
+	if p.status != 200 {
+		c.T.Fatalf("poll during the upgrade = %d %q", p.status, p.body)
 	}
+	pkts := decodePayload(c.T, p.body)
+	if n := len(pkts); n == 0 || pkts[n-1].Type != packet.Noop {
+		c.T.Fatalf("poll during the upgrade = %q, want it to end with a noop", p.body)
+	}
+	c.Initial = append(c.Initial, pkts[:len(pkts)-1]...)
 	WSWrite(c.T, ws, "5")
 	c.WS = ws
 }
