@@ -42,6 +42,10 @@ func (s *Session) servePoll(w http.ResponseWriter, r *http.Request, initial bool
 		return
 	}
 	s.getActive = true
+	select {
+	case s.getArrived <- struct{}{}:
+	default:
+	}
 	for !s.pollReadyLocked() {
 		s.mu.Unlock()
 		select {
@@ -192,9 +196,12 @@ func (s *Session) serveData(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case cerr == errStop:
 		// The session closed while the payload was being handled.
+	case cerr == errClientClose:
+		s.awaitPoll()
+		s.closeNow(reason, cerr)
 	case cerr != nil:
 		s.closeNow(reason, cerr)
-		ok = cerr == errClientClose
+		ok = false
 	case perr != nil:
 		s.closeNow(ReasonParseError, perr)
 		ok = false
@@ -210,6 +217,26 @@ func (s *Session) serveData(w http.ResponseWriter, r *http.Request) {
 	s.srv.setResponseHeaders(h, r, false, s.id)
 	w.WriteHeader(http.StatusOK)
 	io.WriteString(w, "ok")
+}
+
+// awaitPoll waits a little for a poll when none is pending: a client that
+// closes has one pending, but its GET may race with the POST that carries
+// the close, and it should get the noop rather than an unknown session.
+func (s *Session) awaitPoll() {
+	s.mu.Lock()
+	pending := s.getActive
+	select {
+	case <-s.getArrived: // a stale signal
+	default:
+	}
+	s.mu.Unlock()
+	if pending {
+		return
+	}
+	select {
+	case <-s.getArrived:
+	case <-time.After(probeRaceWait):
+	}
 }
 
 // readBody reads a POST body of at most limit bytes.

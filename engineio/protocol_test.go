@@ -846,3 +846,26 @@ func TestPollRacingUpgrade(t *testing.T) {
 		}
 	})
 }
+
+// A close packet whose POST beats the client's poll: the poll still gets
+// the noop, as when it was pending first.
+func TestClientCloseRacingPoll(t *testing.T) {
+	bubble(t, func(t *testing.T) {
+		e := newEnv(t, nil)
+		c := e.Connect(polling)
+		posted := make(chan int)
+		go func() {
+			status, _ := e.Post(c.PollQuery(), "1")
+			posted <- status
+		}()
+		synctest.Wait() // the POST waits for a poll
+		if status, body := e.Get(c.PollQuery()); status != 200 || body != "6" {
+			t.Fatalf("poll after the close packet = %d %q, want 200 noop", status, body)
+		}
+		if status := <-posted; status != 200 {
+			t.Fatalf("POST = %d", status)
+		}
+		e.rec.wantClosed(t, c.SID, engineio.ReasonTransportClose)
+		c.WantClosedByServer()
+	})
+}

@@ -126,6 +126,7 @@ type Session struct {
 	getActive  bool
 	postActive bool
 	getWake    chan struct{} // buffered(1): wakes the pending GET
+	getArrived chan struct{} // buffered(1): a GET became pending
 	pollReply  packet.Type   // what a pending GET gets once the session closed
 	closeTimer *time.Timer   // Close over polling: waits for the next GET
 
@@ -144,15 +145,16 @@ type Session struct {
 
 func newSession(srv *Server, id string, r *http.Request, t Transport) *Session {
 	return &Session{
-		id:        id,
-		srv:       srv,
-		req:       r,
-		protocol:  4,
-		b64:       r.URL.Query().Has("b64"),
-		done:      make(chan struct{}),
-		transport: t,
-		getWake:   make(chan struct{}, 1),
-		pollReply: packet.Close,
+		id:         id,
+		srv:        srv,
+		req:        r,
+		protocol:   4,
+		b64:        r.URL.Query().Has("b64"),
+		done:       make(chan struct{}),
+		transport:  t,
+		getWake:    make(chan struct{}, 1),
+		getArrived: make(chan struct{}, 1),
+		pollReply:  packet.Close,
 	}
 }
 
