@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ab218a8d/socketio/adapter"
+	"github.com/ab218a8d/socketio/engineio"
 	"github.com/ab218a8d/socketio/parser"
 )
 
@@ -42,6 +43,10 @@ type Namespace struct {
 	onConnect   []func(*Socket)     // guarded by mu
 	onRoom      []RoomHandler       // guarded by mu
 	onServer    []ServerSideHandler // guarded by mu
+
+	// prepared caches the frames of the broadcast being delivered, framed
+	// once for all its recipients.
+	prepared preparedCache
 }
 
 func newNamespace(srv *Server, name string, parent *ParentNamespace) *Namespace {
@@ -265,7 +270,36 @@ func (v nspView) Write(id string, p *parser.Packet, frames []parser.Frame, flags
 		return false
 	}
 	s.notifyOutgoing(p)
-	return s.conn.writeFrames(frames, flags.Volatile, flags.NoCompress) == nil
+	if flags.Volatile && !s.conn.es.Writable() {
+		return true // dropped, as volatile packets are
+	}
+	return s.conn.es.SendPrepared(v.n.prepared.get(frames, flags.NoCompress)) == nil
+}
+
+// preparedCache remembers the prepared messages of the last frames it
+// was asked for: an adapter delivers one broadcast's frames to each
+// recipient in turn, so they are framed once.
+type preparedCache struct {
+	mu         sync.Mutex
+	key        *parser.Frame
+	noCompress bool
+	msgs       []*engineio.PreparedMessage
+}
+
+func (c *preparedCache) get(frames []parser.Frame, noCompress bool) []*engineio.PreparedMessage {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(frames) > 0 && c.key == &frames[0] && c.noCompress == noCompress && len(c.msgs) == len(frames) {
+		return c.msgs
+	}
+	msgs := make([]*engineio.PreparedMessage, len(frames))
+	for i, f := range frames {
+		msgs[i] = engineio.NewPreparedMessage(engineio.Message{Data: f.Data, Binary: f.Binary, NoCompress: noCompress})
+	}
+	if len(frames) > 0 {
+		c.key, c.noCompress, c.msgs = &frames[0], noCompress, msgs
+	}
+	return msgs
 }
 
 func (v nspView) ExpectAck(id string, ackID uint64, fn func(parser.Args)) bool {

@@ -185,7 +185,7 @@ func (srv *Server) handshake(w http.ResponseWriter, r *http.Request, t Transport
 		s.mu.Lock()
 		if !s.writing && s.state != stateClosed {
 			s.writing = true
-			srv.goTracked(s.writeWebSocket)
+			s.startWriter()
 		}
 		s.mu.Unlock()
 		srv.goTracked(func() { s.readWebSocket(ws) })

@@ -84,6 +84,31 @@ const (
 type outPacket struct {
 	packet.Packet
 	noCompress bool
+	prep       *PreparedMessage // set for a message framed once for many sessions
+}
+
+// PreparedMessage is a message to send to many sessions (a broadcast):
+// over WebSocket it is framed once, on first use, and every session writes
+// the same bytes. It is safe for concurrent use.
+type PreparedMessage struct {
+	msg  Message
+	once sync.Once
+	ws   *websocket.Prepared // nil if framing failed: sessions frame it themselves
+}
+
+// NewPreparedMessage prepares m. Its Data must not be modified afterwards.
+func NewPreparedMessage(m Message) *PreparedMessage { return &PreparedMessage{msg: m} }
+
+// wsFrame returns the message framed for WebSocket.
+func (pm *PreparedMessage) wsFrame() *websocket.Prepared {
+	pm.once.Do(func() {
+		var prefix byte
+		if !pm.msg.Binary {
+			prefix = '0' + byte(packet.Message)
+		}
+		pm.ws, _ = websocket.NewPrepared(pm.msg.Binary, prefix, pm.msg.Data)
+	})
+	return pm.ws
 }
 
 // Session is one Engine.IO session: a client connection that may move from
@@ -228,6 +253,32 @@ func (s *Session) SendBatch(ms []Message) error {
 	for _, m := range ms {
 		n += len(m.Data)
 	}
+	return s.enqueueAll(n, func(q []outPacket) []outPacket {
+		for _, m := range ms {
+			q = append(q, outPacket{Packet: packet.Packet{Type: packet.Message, Data: m.Data, Binary: m.Binary}, noCompress: m.NoCompress})
+		}
+		return q
+	})
+}
+
+// SendPrepared is SendBatch for prepared messages.
+func (s *Session) SendPrepared(pms []*PreparedMessage) error {
+	n := 0
+	for _, pm := range pms {
+		n += len(pm.msg.Data)
+	}
+	return s.enqueueAll(n, func(q []outPacket) []outPacket {
+		for _, pm := range pms {
+			m := pm.msg
+			q = append(q, outPacket{Packet: packet.Packet{Type: packet.Message, Data: m.Data, Binary: m.Binary}, noCompress: m.NoCompress, prep: pm})
+		}
+		return q
+	})
+}
+
+// enqueueAll appends n bytes of packets to the queue with add, or fails
+// as Send does.
+func (s *Session) enqueueAll(n int, add func([]outPacket) []outPacket) error {
 	s.mu.Lock()
 	if s.state != stateOpen {
 		s.mu.Unlock()
@@ -241,9 +292,7 @@ func (s *Session) SendBatch(ms []Message) error {
 		s.close(ReasonTransportError, ErrQueueFull, true)
 		return ErrQueueFull
 	}
-	for _, m := range ms {
-		s.queue = append(s.queue, outPacket{Packet: packet.Packet{Type: packet.Message, Data: m.Data, Binary: m.Binary}, noCompress: m.NoCompress})
-	}
+	s.queue = add(s.queue)
 	s.queueBytes += n
 	s.kickLocked()
 	s.mu.Unlock()
@@ -270,13 +319,25 @@ func (s *Session) kickLocked() {
 			s.readerFlush = true
 			return
 		}
-		s.srv.goTracked(s.writeWebSocket)
+		s.startWriter()
 		return
 	}
 	select {
 	case s.getWake <- struct{}{}:
 	default:
 	}
+}
+
+// startWriter writes the queue on a new goroutine. It is on the path of
+// every broadcast recipient, so it avoids the closure of goTracked.
+func (s *Session) startWriter() {
+	s.srv.tasks.add()
+	go s.runWriter()
+}
+
+func (s *Session) runWriter() {
+	defer s.srv.tasks.done()
+	s.writeWebSocket()
 }
 
 // Close closes the session gracefully: what is queued is delivered, then

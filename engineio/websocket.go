@@ -98,6 +98,8 @@ func (s *Session) writeFrames(ws *websocket.Conn, batch []outPacket) error {
 	for _, p := range batch {
 		var err error
 		switch {
+		case p.prep != nil && !(p.Binary && s.b64) && p.prep.wsFrame() != nil:
+			err = ws.WritePrepared(p.prep.wsFrame(), !p.noCompress)
 		case p.Binary && s.b64:
 			err = ws.WriteMessage(false, 'b', base64.StdEncoding.AppendEncode(nil, p.Data), !p.noCompress)
 		case p.Binary:

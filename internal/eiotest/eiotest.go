@@ -93,7 +93,7 @@ func Run(t *testing.T, modes []Mode, f func(t *testing.T, m Mode)) {
 
 // Env serves a handler on an in-memory network and talks to it.
 type Env struct {
-	T      *testing.T
+	T      testing.TB
 	Net    *Net
 	HTTP   *http.Client
 	path   string // where the server is mounted, such as "/engine.io/"
@@ -103,7 +103,7 @@ type Env struct {
 
 // NewEnv serves h, mounted at path, until the test ends; stop is called
 // first then (to close the server under test). Call it inside a bubble.
-func NewEnv(t *testing.T, h http.Handler, path string, stop func()) *Env {
+func NewEnv(t testing.TB, h http.Handler, path string, stop func()) *Env {
 	e := &Env{T: t, Net: NewNet(), path: path, served: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.Handle(path, h)
@@ -208,7 +208,7 @@ func ParseOpen(t testing.TB, data string) Handshake {
 // Client is a test client in one mode. It speaks the protocol by hand.
 type Client struct {
 	E    *Env
-	T    *testing.T
+	T    testing.TB
 	Mode Mode
 	SID  string
 	HS   Handshake

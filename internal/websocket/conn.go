@@ -117,7 +117,23 @@ func (c *Conn) WriteMessage(binary bool, prefix byte, data []byte, compress bool
 	if prefix != 0 {
 		n++
 	}
-	c.c.EnableWriteCompression(compress && n >= c.threshold)
+	compress = compress && n >= c.threshold
+	c.c.EnableWriteCompression(compress)
+	if !compress {
+		// gorilla's single-frame path, which allocates nothing, wants the
+		// message in one piece.
+		if prefix == 0 {
+			return c.c.WriteMessage(t, data)
+		}
+		bp := scratchPool.Get().(*[]byte)
+		buf := append(append((*bp)[:0], prefix), data...)
+		err := c.c.WriteMessage(t, buf)
+		if cap(buf) <= 64<<10 {
+			*bp = buf[:0]
+			scratchPool.Put(bp)
+		}
+		return err
+	}
 	w, err := c.c.NextWriter(t)
 	if err != nil {
 		return err
@@ -133,6 +149,39 @@ func (c *Conn) WriteMessage(binary bool, prefix byte, data []byte, compress bool
 		return err
 	}
 	return w.Close()
+}
+
+var scratchPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// Prepared is a message framed once, to be written to many connections
+// (a broadcast): each write sends the same bytes.
+type Prepared struct {
+	pm *gws.PreparedMessage
+	n  int // the message's length
+}
+
+// NewPrepared frames a message: prefix (if not zero) and data, as a text
+// or binary message.
+func NewPrepared(binary bool, prefix byte, data []byte) (*Prepared, error) {
+	t := gws.TextMessage
+	if binary {
+		t = gws.BinaryMessage
+	}
+	if prefix != 0 {
+		data = append([]byte{prefix}, data...)
+	}
+	pm, err := gws.NewPreparedMessage(t, data)
+	if err != nil {
+		return nil, err
+	}
+	return &Prepared{pm: pm, n: len(data)}, nil
+}
+
+// WritePrepared writes a prepared message. Compression, if enabled on the
+// connection, applies as for WriteMessage.
+func (c *Conn) WritePrepared(p *Prepared, compress bool) error {
+	c.c.EnableWriteCompression(compress && p.n >= c.threshold)
+	return c.c.WritePreparedMessage(p.pm)
 }
 
 var prefixes = []byte("0123456789")
