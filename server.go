@@ -227,7 +227,8 @@ func (srv *Server) Shutdown(ctx context.Context) error {
 }
 
 // Close disconnects every socket with ReasonServerShuttingDown and closes
-// every connection at once.
+// every connection at once. It waits for the connections' goroutines, so
+// it must not be called from an event or connection handler.
 func (srv *Server) Close() error {
 	srv.disconnectAll()
 	return srv.engine.Close()
