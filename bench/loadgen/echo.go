@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sync"
+)
+
+// runClosedLoop runs echo (ack false) or ack: every client keeps
+// cfg.Inflight emits outstanding and sends the next one when a reply comes.
+func runClosedLoop(ctx context.Context, cfg *Config, e *endpoints, ack bool) (Result, error) {
+	log := &errorLog{w: cfg.Errors}
+	conns, _, failed := connectAll(ctx, cfg, e, log, cfg.Clients, nil)
+	ck := newClock()
+	payload := jsonPayload(cfg.Payload)
+	tallies := make([]*tally, 0, len(conns)+1)
+	var wg sync.WaitGroup
+	for i, w := range conns {
+		if w == nil {
+			continue
+		}
+		t := &tally{lat: make([]int64, 0, 1024)}
+		tallies = append(tallies, t)
+		l := &loop{w: w, ck: ck, t: t, log: log, id: i, inflight: cfg.Inflight, payload: payload, ack: ack}
+		wg.Go(l.run)
+	}
+	if len(tallies) > 0 {
+		ck.run(ctx, cfg.Warmup, cfg.Duration)
+	}
+	ck.stop()
+	closeAll(conns)
+	wg.Wait()
+	all := sum(tallies)
+	all.errors += failed
+	res := result(cfg, cfg.Clients, all, ck.measured())
+	if len(tallies) == 0 {
+		return res, errNoClient
+	}
+	return res, nil
+}
+
+// loop is one closed-loop client of echo or ack; its goroutine reads,
+// matches replies, and writes.
+type loop struct {
+	w        *wsConn
+	ck       *clock
+	t        *tally
+	log      *errorLog
+	id       int
+	inflight int
+	payload  []byte // the emitted argument, JSON
+	ack      bool
+
+	msg  []byte    // the emit being written (ack: its id varies)
+	sent ring      // echo: send times, oldest first (replies come in order)
+	pend []pending // ack: outstanding ids and their send times
+	next uint64    // ack: next id
+}
+
+type pending struct {
+	id   uint64
+	sent int64
+}
+
+func (l *loop) run() {
+	if !l.ack {
+		l.msg = appendEcho(nil, l.payload)
+		l.sent = newRing(l.inflight)
+	} else {
+		l.msg = make([]byte, 0, len(l.payload)+32)
+		l.pend = make([]pending, 0, l.inflight)
+	}
+	for range l.inflight {
+		if !l.send() {
+			return
+		}
+	}
+	for {
+		p, err := l.w.read()
+		if err != nil {
+			l.lost(err)
+			return
+		}
+		var start int64
+		switch classify(p) {
+		case kindPing:
+			if err := l.w.write(pongPacket); err != nil {
+				l.lost(err)
+				return
+			}
+			continue
+		case kindEvent:
+			if l.ack || !isEchoReply(p) {
+				continue // not ours: another event type the server may send
+			}
+			var ok bool
+			if start, ok = l.sent.pop(); !ok {
+				l.fail("echo reply with no emit outstanding: %q", abbrev(p))
+				continue
+			}
+		case kindAck:
+			if !l.ack {
+				continue
+			}
+			id, ok := ackID(p)
+			if ok {
+				start, ok = l.takePending(id)
+			}
+			if !ok {
+				l.fail("ack %q matches no outstanding id", abbrev(p))
+				continue
+			}
+		case kindClose, kindDisconnect, kindInvalid:
+			l.lost(fmt.Errorf("server sent %q", abbrev(p)))
+			return
+		default:
+			continue
+		}
+		now := l.ck.now()
+		if l.ck.measuring() {
+			l.t.ops++
+			l.t.lat = append(l.t.lat, now-start)
+		} else if l.ck.stopped() {
+			return
+		}
+		if !l.send() {
+			return
+		}
+	}
+}
+
+// send writes the next emit, and reports whether the client goes on.
+func (l *loop) send() bool {
+	now := l.ck.now()
+	if l.ack {
+		l.msg = appendEchoAck(l.msg[:0], l.next, l.payload)
+		l.pend = append(l.pend, pending{id: l.next, sent: now})
+		l.next++
+	} else {
+		l.sent.push(now)
+	}
+	if err := l.w.write(l.msg); err != nil {
+		l.lost(err)
+		return false
+	}
+	return true
+}
+
+// takePending removes ack id from the outstanding ones and returns its
+// send time.
+func (l *loop) takePending(id uint64) (int64, bool) {
+	for i, p := range l.pend {
+		if p.id == id {
+			last := len(l.pend) - 1
+			l.pend[i] = l.pend[last]
+			l.pend = l.pend[:last]
+			return p.sent, true
+		}
+	}
+	return 0, false
+}
+
+// lost counts a connection that ended before the run did.
+func (l *loop) lost(err error) {
+	if l.ck.stopped() {
+		return
+	}
+	l.t.dropped++
+	l.log.printf("client %d: connection lost: %v", l.id, err)
+}
+
+func (l *loop) fail(format string, args ...any) {
+	if l.ck.stopped() {
+		return
+	}
+	l.t.errors++
+	l.log.printf("client %d: "+format, append([]any{l.id}, args...)...)
+}
+
+// ring is a fixed-size FIFO of send times.
+type ring struct {
+	buf        []int64
+	head, size int
+}
+
+func newRing(n int) ring { return ring{buf: make([]int64, n)} }
+
+func (r *ring) push(v int64) {
+	if r.size == len(r.buf) { // more emits than replies expected: drop the oldest
+		r.pop()
+	}
+	r.buf[(r.head+r.size)%len(r.buf)] = v
+	r.size++
+}
+
+func (r *ring) pop() (int64, bool) {
+	if r.size == 0 {
+		return 0, false
+	}
+	v := r.buf[r.head]
+	r.head = (r.head + 1) % len(r.buf)
+	r.size--
+	return v, true
+}
