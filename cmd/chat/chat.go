@@ -276,13 +276,14 @@ func (c *chat) send(s *socketio.Socket, room, text string) (message, error) {
 }
 
 // typing tells the other members of room that s started or stopped typing.
-// Typing notices are volatile: a late one is worth nothing.
+// Not volatile: a volatile packet is dropped whenever a write to that client
+// is under way, and a lost "stopped typing" would leave the indicator on.
 func (c *chat) typing(s *socketio.Socket, room string, typing bool) {
 	nick := nickOf(s)
 	if nick == "" || !slices.Contains(chatRooms(s), room) {
 		return
 	}
-	s.To(roomKey(room)).Volatile().Emit("typing", map[string]any{
+	s.To(roomKey(room)).Emit("typing", map[string]any{
 		"room": room, "id": s.ID(), "nick": nick, "typing": typing,
 	})
 }

@@ -319,7 +319,7 @@ $("text").addEventListener("input", () => {
   }
   const now = Date.now();
   if (typing.room !== state.current || now - typing.sent > 2000) {
-    socket.volatile.emit("typing", { room: state.current, typing: true });
+    socket.emit("typing", { room: state.current, typing: true });
     typing.room = state.current;
     typing.sent = now;
   }
@@ -329,7 +329,7 @@ $("text").addEventListener("input", () => {
 
 function stopTyping() {
   clearTimeout(typing.stop);
-  if (typing.room) socket.volatile.emit("typing", { room: typing.room, typing: false });
+  if (typing.room) socket.emit("typing", { room: typing.room, typing: false });
   typing.room = null;
 }
 
