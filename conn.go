@@ -188,6 +188,10 @@ func (c *conn) writeFrames(frames []parser.Frame, volatile, noCompress bool) err
 	if volatile && !c.es.Writable() {
 		return nil
 	}
+	if len(frames) == 1 { // the common case: no attachments, no slice to allocate
+		f := frames[0]
+		return c.es.Send(engineio.Message{Data: f.Data, Binary: f.Binary, NoCompress: noCompress})
+	}
 	msgs := make([]engineio.Message, len(frames))
 	for i, f := range frames {
 		msgs[i] = engineio.Message{Data: f.Data, Binary: f.Binary, NoCompress: noCompress}
