@@ -6,6 +6,8 @@ import (
 	"testing"
 	"testing/synctest"
 
+	gws "github.com/gorilla/websocket"
+
 	"github.com/ab218a8d/socketio/engineio"
 	"github.com/ab218a8d/socketio/internal/eiotest"
 	"github.com/ab218a8d/socketio/internal/leakcheck"
@@ -163,3 +165,13 @@ func newEnvWith(t *testing.T, rec *recorder, opts *engineio.Options) *env {
 }
 
 var errTest = errors.New("test refusal")
+
+// dialSID opens a WebSocket to the session sid, as an upgrade does.
+func (e *env) dialSID(t *testing.T, sid string) *gws.Conn {
+	t.Helper()
+	ws, _, err := e.Dial("EIO=4&transport=websocket&sid=" + sid)
+	if err != nil {
+		t.Fatalf("websocket to %s: %v", sid, err)
+	}
+	return ws
+}

@@ -514,10 +514,7 @@ func TestUpgrade(t *testing.T) {
 		s := e.rec.session(t, c.SID)
 		s.Send(engineio.Message{Data: []byte("before")})
 
-		ws, _, err := e.Dial("EIO=4&transport=websocket&sid=" + c.SID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ws := e.dialSID(t, c.SID)
 		defer ws.Close()
 		// Polling goes on while the upgrade has not been probed.
 		if got := packetsString(c.Recv()); got != "4before" {
@@ -564,10 +561,7 @@ func TestUpgrade(t *testing.T) {
 		if status, _ := e.Post(c.PollQuery(), "4x"); status != 400 {
 			t.Fatalf("POST after upgrade = %d", status)
 		}
-		ws2, _, err := e.Dial("EIO=4&transport=websocket&sid=" + c.SID)
-		if err != nil {
-			t.Fatalf("second WebSocket handshake: %v", err)
-		}
+		ws2 := e.dialSID(t, c.SID)
 		if _, _, err := ws2.ReadMessage(); err == nil {
 			t.Fatal("second WebSocket for an upgraded session stayed open")
 		}
@@ -599,10 +593,7 @@ func TestUpgradeAborted(t *testing.T) {
 			bubble(t, func(t *testing.T) {
 				e := newEnv(t, nil)
 				c := e.Connect(polling)
-				ws, _, err := e.Dial("EIO=4&transport=websocket&sid=" + c.SID)
-				if err != nil {
-					t.Fatal(err)
-				}
+				ws := e.dialSID(t, c.SID)
 				defer ws.Close()
 				tc.action(t, ws)
 				synctest.Wait()
@@ -633,15 +624,9 @@ func TestSecondWebSocketWhileUpgrading(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, nil)
 		c := e.Connect(polling)
-		ws, _, err := e.Dial("EIO=4&transport=websocket&sid=" + c.SID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ws := e.dialSID(t, c.SID)
 		defer ws.Close()
-		ws2, _, err := e.Dial("EIO=4&transport=websocket&sid=" + c.SID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ws2 := e.dialSID(t, c.SID)
 		if _, _, err := ws2.ReadMessage(); err == nil {
 			t.Fatal("second WebSocket during an upgrade stayed open")
 		}
@@ -658,10 +643,7 @@ func TestWebSocketSessionRefusesAnotherWebSocket(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, nil)
 		c := e.Connect(websocket)
-		ws2, _, err := e.Dial("EIO=4&transport=websocket&sid=" + c.SID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ws2 := e.dialSID(t, c.SID)
 		if _, _, err := ws2.ReadMessage(); err == nil {
 			t.Fatal("second WebSocket stayed open")
 		}
@@ -823,10 +805,7 @@ func TestPollRacingUpgrade(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, nil)
 		c := e.Connect(polling)
-		ws, _, err := e.Dial("EIO=4&transport=websocket&sid=" + c.SID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ws := e.dialSID(t, c.SID)
 		defer ws.Close()
 		wsWrite(t, ws, "2probe")
 		wsRead(t, ws)
