@@ -48,12 +48,15 @@
 // handler hears of that close on a goroutine of its own, never inside the
 // Send that overflowed.
 //
-// Each WebSocket session holds one goroutine (its reader) and no write
-// buffer while idle. A polling session holds none: its pending GET belongs
-// to net/http. Timers drive heartbeats and time-outs.
+// An idle WebSocket session holds no goroutine and no buffer: on Linux the
+// server watches its connections with one epoll set of its own, and a few
+// pooled goroutines read the ones that have data (elsewhere, each session
+// has a reader goroutine). A polling session holds none either: its
+// pending GET belongs to net/http. Timers drive heartbeats and time-outs.
 //
 // # Dependencies
 //
-// WebSocket framing comes from github.com/gorilla/websocket, used only
-// through an internal package so that it can be replaced.
+// None beyond the standard library: the WebSocket protocol (RFC 6455, with
+// permessage-deflate) is implemented in an internal package written for
+// this server.
 package engineio

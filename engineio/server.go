@@ -65,16 +65,18 @@ func (t *tasks) wait() {
 // nil for the defaults.
 func NewServer(h Handler, opts *Options) *Server {
 	cfg := newConfig(opts)
-	return &Server{
-		cfg:     cfg,
-		handler: h,
-		upgrader: websocket.NewUpgrader(websocket.UpgraderOptions{
-			ReadLimit:            cfg.MaxHTTPBufferSize,
-			Compression:          cfg.PerMessageDeflate,
-			CompressionThreshold: cfg.PerMessageDeflateThreshold,
-		}),
+	srv := &Server{
+		cfg:      cfg,
+		handler:  h,
 		sessions: make(map[string]*Session),
 	}
+	srv.upgrader = websocket.NewUpgrader(websocket.UpgraderOptions{
+		ReadLimit:            cfg.MaxHTTPBufferSize,
+		Compression:          cfg.PerMessageDeflate,
+		CompressionThreshold: cfg.PerMessageDeflateThreshold,
+		Spawn:                srv.goTracked,
+	})
+	return srv
 }
 
 // Count returns the number of open sessions.
@@ -188,7 +190,7 @@ func (srv *Server) handshake(w http.ResponseWriter, r *http.Request, t Transport
 			s.startWriter()
 		}
 		s.mu.Unlock()
-		srv.goTracked(func() { s.readWebSocket(ws) })
+		s.serveWebSocket(ws, false)
 		return
 	}
 	s.servePoll(w, r, true)
@@ -216,7 +218,7 @@ func (srv *Server) upgradeSession(w http.ResponseWriter, r *http.Request, s *Ses
 		ws.Close()
 		return
 	}
-	srv.goTracked(func() { s.probeWebSocket(ws) })
+	s.serveWebSocket(ws, true)
 }
 
 // goTracked runs f on a goroutine that Close and Shutdown wait for.
@@ -282,6 +284,7 @@ func (srv *Server) Shutdown(ctx context.Context) error {
 	}
 	select {
 	case <-srv.idle:
+		srv.upgrader.Close()
 		srv.tasks.wait()
 		return nil
 	case <-ctx.Done():
@@ -298,6 +301,7 @@ func (srv *Server) Close() error {
 	for _, s := range srv.stop() {
 		s.closeNow(ReasonForcedClose, ErrServerClosed)
 	}
+	srv.upgrader.Close()
 	srv.tasks.wait()
 	return nil
 }

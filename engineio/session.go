@@ -93,7 +93,7 @@ type outPacket struct {
 type PreparedMessage struct {
 	msg  Message
 	once sync.Once
-	ws   *websocket.Prepared // nil if framing failed: sessions frame it themselves
+	ws   *websocket.Prepared
 }
 
 // NewPreparedMessage prepares m. Its Data must not be modified afterwards.
@@ -106,7 +106,7 @@ func (pm *PreparedMessage) wsFrame() *websocket.Prepared {
 		if !pm.msg.Binary {
 			prefix = '0' + byte(packet.Message)
 		}
-		pm.ws, _ = websocket.NewPrepared(pm.msg.Binary, prefix, pm.msg.Data)
+		pm.ws = websocket.NewPrepared(pm.msg.Binary, prefix, pm.msg.Data)
 	})
 	return pm.ws
 }
@@ -150,8 +150,8 @@ type Session struct {
 	// long-polling
 	getActive  bool
 	postActive bool
-	getWake    chan struct{} // buffered(1): wakes the pending GET
-	getArrived chan struct{} // buffered(1): a GET became pending
+	getWake    chan struct{} // buffered(1): wakes the pending GET; nil on WebSocket
+	getArrived chan struct{} // buffered(1): a GET became pending; nil on WebSocket
 	pollReply  packet.Type   // what a pending GET gets once the session closed
 	closeTimer *time.Timer   // Close over polling: waits for the next GET
 
@@ -169,18 +169,20 @@ type Session struct {
 }
 
 func newSession(srv *Server, id string, r *http.Request, t Transport) *Session {
-	return &Session{
-		id:         id,
-		srv:        srv,
-		req:        r,
-		protocol:   4,
-		b64:        r.URL.Query().Has("b64"),
-		done:       make(chan struct{}),
-		transport:  t,
-		getWake:    make(chan struct{}, 1),
-		getArrived: make(chan struct{}, 1),
-		pollReply:  packet.Close,
+	s := &Session{
+		id:        id,
+		srv:       srv,
+		req:       r,
+		protocol:  4,
+		b64:       r.URL.Query().Has("b64"),
+		done:      make(chan struct{}),
+		transport: t,
+		pollReply: packet.Close,
 	}
+	if t == Polling { // a session never moves back from WebSocket
+		s.getWake, s.getArrived = make(chan struct{}, 1), make(chan struct{}, 1)
+	}
+	return s
 }
 
 // ID returns the session id, a 20-character URL-safe string.

@@ -9,47 +9,71 @@ import (
 	"github.com/ab218a8d/socketio/internal/websocket"
 )
 
-// readWebSocket is the read loop of a session on WebSocket. It runs on the
-// session's one reader goroutine and, when the handler emitted while it ran,
-// writes the queue itself before reading on.
-func (s *Session) readWebSocket(ws *websocket.Conn) {
-	for {
-		binary, data, err := ws.ReadMessage()
-		if err != nil {
-			reason := ReasonTransportError
-			if websocket.IsNormalClose(err) {
-				reason = ReasonTransportClose
-			}
-			s.closeNow(reason, err)
-			return
-		}
-		p, err := packet.DecodeFrame(data, binary)
-		if err != nil {
-			s.closeNow(ReasonParseError, err)
-			return
-		}
-		s.mu.Lock()
-		s.dispatching = true
-		s.mu.Unlock()
-		s.readMu.Lock()
-		reason, herr := s.handlePacket(p)
-		s.readMu.Unlock()
-		s.mu.Lock()
-		s.dispatching = false
-		flush := s.readerFlush
-		s.readerFlush = false
-		s.mu.Unlock()
-		if herr != nil && herr != errStop {
-			s.closeNow(reason, herr)
-		}
-		s.notifyClose()
-		if herr != nil {
-			return
-		}
-		if flush {
-			s.writeWebSocket()
-		}
+// serveWebSocket starts reading ws for the session: first as the probe of
+// an upgrade if probing, else as its transport.
+func (s *Session) serveWebSocket(ws *websocket.Conn, probing bool) {
+	r := &wsReader{s: s, ws: ws, probing: probing}
+	ws.Serve(r.message, r.end)
+}
+
+// wsReader receives the messages of one WebSocket of a session. Its
+// callbacks run one at a time.
+type wsReader struct {
+	s       *Session
+	ws      *websocket.Conn
+	probing bool // the upgrade is not complete yet
+}
+
+func (r *wsReader) message(binary bool, data []byte) bool {
+	p, err := packet.DecodeFrame(data, binary)
+	if r.probing {
+		return r.probe(p, err)
 	}
+	if err != nil {
+		r.s.closeNow(ReasonParseError, err)
+		return false
+	}
+	return r.s.receive(p)
+}
+
+func (r *wsReader) end(err error) {
+	if r.probing {
+		r.s.abortUpgrade(r.ws)
+		return
+	}
+	reason := ReasonTransportError
+	if websocket.IsNormalClose(err) {
+		reason = ReasonTransportClose
+	}
+	r.s.closeNow(reason, err)
+}
+
+// receive handles a packet that came over WebSocket and, when the handler
+// emitted while it ran, writes the queue itself. It reports whether to read
+// on.
+func (s *Session) receive(p packet.Packet) bool {
+	s.mu.Lock()
+	s.dispatching = true
+	s.mu.Unlock()
+	s.readMu.Lock()
+	reason, herr := s.handlePacket(p)
+	s.readMu.Unlock()
+	s.mu.Lock()
+	s.dispatching = false
+	flush := s.readerFlush
+	s.readerFlush = false
+	s.mu.Unlock()
+	if herr != nil && herr != errStop {
+		s.closeNow(reason, herr)
+	}
+	s.notifyClose()
+	if herr != nil {
+		return false
+	}
+	if flush {
+		s.writeWebSocket()
+	}
+	return true
 }
 
 // writeWebSocket writes the queue until it is empty. Only the goroutine that
@@ -90,65 +114,57 @@ func (s *Session) writeWebSocket() {
 	}
 }
 
-// writeFrames writes one frame per packet. A write may not take longer than
-// a heartbeat round: a client that stops reading is then closed.
+// writeFrames writes one frame per packet, as few writes as it can. A
+// write may not take longer than a heartbeat round: a client that stops
+// reading is then closed.
 func (s *Session) writeFrames(ws *websocket.Conn, batch []outPacket) error {
 	cfg := s.srv.cfg
 	ws.SetWriteDeadline(time.Now().Add(cfg.PingInterval + cfg.PingTimeout))
+	w := ws.NewBatch()
 	for _, p := range batch {
-		var err error
 		switch {
-		case p.prep != nil && !(p.Binary && s.b64) && p.prep.wsFrame() != nil:
-			err = ws.WritePrepared(p.prep.wsFrame(), !p.noCompress)
+		case p.prep != nil && !(p.Binary && s.b64):
+			w.Prepared(p.prep.wsFrame(), !p.noCompress)
 		case p.Binary && s.b64:
-			err = ws.WriteMessage(false, 'b', base64.StdEncoding.AppendEncode(nil, p.Data), !p.noCompress)
+			w.Message(false, 'b', base64.StdEncoding.AppendEncode(nil, p.Data), !p.noCompress)
 		case p.Binary:
-			err = ws.WriteMessage(true, 0, p.Data, !p.noCompress)
+			w.Message(true, 0, p.Data, !p.noCompress)
 		default:
-			err = ws.WriteMessage(false, '0'+byte(p.Type), p.Data, !p.noCompress)
-		}
-		if err != nil {
-			return err
+			w.Message(false, '0'+byte(p.Type), p.Data, !p.noCompress)
 		}
 	}
-	return nil
+	return w.Flush()
 }
 
-// probeWebSocket runs the upgrade of a polling session on a new WebSocket:
-// answer "2probe" with "3probe", release the pending poll, and switch on
-// "5". Anything else, an error, or UpgradeTimeout aborts the upgrade and
-// leaves the session on polling.
-func (s *Session) probeWebSocket(ws *websocket.Conn) {
-	for {
-		binary, data, err := ws.ReadMessage()
-		if err != nil {
+// probe runs the upgrade of a polling session on a new WebSocket: answer
+// "2probe" with "3probe", release the pending poll, and switch on "5".
+// Anything else, an error, or UpgradeTimeout aborts the upgrade and leaves
+// the session on polling.
+func (r *wsReader) probe(p packet.Packet, err error) bool {
+	s, ws := r.s, r.ws
+	switch {
+	case err == nil && p.Type == packet.Ping && string(p.Data) == "probe":
+		if err := ws.WriteMessage(false, '0'+byte(packet.Pong), []byte("probe"), false); err != nil {
 			s.abortUpgrade(ws)
-			return
+			return false
 		}
-		p, err := packet.DecodeFrame(data, binary)
-		switch {
-		case err == nil && p.Type == packet.Ping && string(p.Data) == "probe":
-			if err := ws.WriteMessage(false, '0'+byte(packet.Pong), []byte("probe"), false); err != nil {
-				s.abortUpgrade(ws)
-				return
-			}
-			s.mu.Lock()
-			if s.probe == ws {
-				s.probed = true
-				s.kickLocked()
-			}
-			s.mu.Unlock()
-		case err == nil && p.Type == packet.Upgrade:
-			if !s.completeUpgrade(ws) {
-				ws.Close()
-				return
-			}
-			s.readWebSocket(ws)
-			return
-		default:
-			s.abortUpgrade(ws)
-			return
+		s.mu.Lock()
+		if s.probe == ws {
+			s.probed = true
+			s.kickLocked()
 		}
+		s.mu.Unlock()
+		return true
+	case err == nil && p.Type == packet.Upgrade:
+		if !s.completeUpgrade(ws) {
+			ws.Close()
+			return false
+		}
+		r.probing = false
+		return true
+	default:
+		s.abortUpgrade(ws)
+		return false
 	}
 }
 

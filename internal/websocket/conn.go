@@ -1,25 +1,29 @@
-// Package websocket is the seam between the Engine.IO transport and the
-// WebSocket library that frames the bytes.
+// Package websocket is the server side of the WebSocket protocol (RFC 6455,
+// with the permessage-deflate extension of RFC 7692) as the Engine.IO
+// transport needs it.
 //
-// Only this package imports github.com/gorilla/websocket, so the library can
-// be swapped if measurements demand it. It is configured as the project's
-// measurements recommend: a shared write-buffer pool (no write buffer held
-// while a connection is idle), a small read buffer, and compression off
-// unless asked for.
+// It is written for many mostly idle connections: an idle connection holds
+// no buffer and, on Linux, no goroutine (see internal/netpoll); a batch of
+// frames goes out in one write; a broadcast is framed once for every
+// recipient (Prepared).
 //
-// A Conn supports one reader and one writer at a time; WriteClose and Close
-// may be called concurrently with both.
+// Concurrency: Serve's callbacks run one at a time per connection. Writes
+// may come from any goroutine; they are serialized. Close, WriteClose and
+// DrainAndClose may be called at any time.
 package websocket
 
 import (
+	"encoding/binary"
 	"errors"
 	"io"
 	"net"
-	"net/http"
+	"strconv"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
-	gws "github.com/gorilla/websocket"
+	"github.com/ab218a8d/socketio/internal/netpoll"
 )
 
 // closeWait bounds how long writing a close frame may take.
@@ -27,199 +31,327 @@ const closeWait = time.Second
 
 // Close codes used by the Engine.IO layer.
 const (
-	CloseNormal          = gws.CloseNormalClosure
-	CloseGoingAway       = gws.CloseGoingAway
-	CloseMessageTooBig   = gws.CloseMessageTooBig
-	CloseInternalFailure = gws.CloseInternalServerErr
+	CloseNormal          = 1000
+	CloseGoingAway       = 1001
+	CloseProtocolError   = 1002
+	CloseInvalidPayload  = 1007
+	CloseMessageTooBig   = 1009
+	CloseInternalFailure = 1011
+	closeNoStatus        = 1005
 )
 
-// ErrReadLimit is returned by ReadMessage when a message is larger than the
-// read limit; the peer has then been sent close code 1009.
-var ErrReadLimit = gws.ErrReadLimit
+// Opcodes.
+const (
+	opContinuation = 0x0
+	opText         = 0x1
+	opBinary       = 0x2
+	opClose        = 0x8
+	opPing         = 0x9
+	opPong         = 0xa
+)
 
-var writePool sync.Pool
+// ErrReadLimit ends reading when a message is larger than the read limit;
+// the peer has then been sent close code 1009.
+var ErrReadLimit = errors.New("websocket: message larger than the read limit")
 
-// Upgrader turns HTTP requests into WebSocket connections.
-type Upgrader struct {
-	u                    gws.Upgrader
-	readLimit            int64
-	compressionThreshold int
+// CloseError ends reading when the peer sent a close frame.
+type CloseError struct {
+	Code int // 1005 when the frame had no code
+	Text string
 }
 
-// UpgraderOptions configures an Upgrader.
-type UpgraderOptions struct {
-	// ReadLimit is the largest message accepted; larger ones close the
-	// connection with code 1009. Zero means no limit.
-	ReadLimit int64
-	// Compression enables permessage-deflate when the client offers it.
-	Compression bool
-	// CompressionThreshold is the smallest message that is compressed
-	// when compression is enabled.
-	CompressionThreshold int
+func (e *CloseError) Error() string {
+	return "websocket: close " + strconv.Itoa(e.Code) + " " + e.Text
 }
 
-// NewUpgrader returns an Upgrader. Origins are not checked here: Engine.IO
-// leaves that to the application (AllowRequest), as the reference server does.
-func NewUpgrader(o UpgraderOptions) *Upgrader {
-	return &Upgrader{
-		u: gws.Upgrader{
-			ReadBufferSize:    1024,
-			WriteBufferPool:   &writePool,
-			EnableCompression: o.Compression,
-			CheckOrigin:       func(*http.Request) bool { return true },
-		},
-		readLimit:            o.ReadLimit,
-		compressionThreshold: o.CompressionThreshold,
-	}
+// ProtocolError ends reading when the peer broke the protocol; it has been
+// sent a close frame with Code.
+type ProtocolError struct {
+	Code int
+	Msg  string
 }
 
-// IsUpgradeRequest reports whether r asks for a WebSocket upgrade.
-func IsUpgradeRequest(r *http.Request) bool { return gws.IsWebSocketUpgrade(r) }
+func (e *ProtocolError) Error() string { return "websocket: " + e.Msg }
 
-// Upgrade completes the WebSocket handshake, sending header with the 101
-// response. On failure an HTTP error has been written to w.
-func (u *Upgrader) Upgrade(w http.ResponseWriter, r *http.Request, header http.Header) (*Conn, error) {
-	c, err := u.u.Upgrade(w, r, header)
-	if err != nil {
-		return nil, err
-	}
-	if u.readLimit > 0 {
-		c.SetReadLimit(u.readLimit)
-	}
-	// Engine.IO has its own heartbeat; answer WebSocket pings as usual but
-	// let a close frame end the read loop without echoing from here: the
-	// session decides how to close.
-	c.SetCloseHandler(func(int, string) error { return nil })
-	return &Conn{c: c, threshold: u.compressionThreshold}, nil
-}
-
-// Conn is a WebSocket connection.
+// Conn is a server-side WebSocket connection.
 type Conn struct {
-	c         *gws.Conn
-	threshold int
+	u       *Upgrader
+	nc      net.Conn
+	rc      syscall.RawConn // nc's, nil if it has none
+	deflate bool            // permessage-deflate was negotiated
+
+	// wmu serializes writes. It is a channel so that a close frame can give
+	// up waiting behind a write stuck on a client that stopped reading.
+	wmu       chan struct{}
+	closeSent bool // under wmu
+
+	closeOnce sync.Once
+	closed    atomic.Bool                   // Close was called
+	watch     atomic.Pointer[netpoll.Watch] // nil while not watched by a Poller
+
+	// Reading state, owned by the one goroutine reading at a time.
+	onMessage  func(binary bool, data []byte) bool
+	onEnd      func(error)
+	in         []byte  // bytes read and not yet parsed; nil while none
+	inBP       *[]byte // in's pool entry, if it came from the pool
+	frag       []byte  // the fragments of the message being received
+	fragOp     byte    // its opcode; 0 if none
+	fragDeflat bool    // it is compressed
 }
 
-// ReadMessage reads the next data message.
-func (c *Conn) ReadMessage() (binary bool, data []byte, err error) {
-	t, data, err := c.c.ReadMessage()
-	return t == gws.BinaryMessage, data, err
+func newConn(u *Upgrader, nc net.Conn, deflate bool) *Conn {
+	return &Conn{u: u, nc: nc, rc: rawConn(nc), deflate: deflate, wmu: make(chan struct{}, 1)}
 }
 
-// WriteMessage writes one message as a single frame. prefix, when not
-// zero, is written before data as part of the same text message (the
-// Engine.IO packet type digit).
-func (c *Conn) WriteMessage(binary bool, prefix byte, data []byte, compress bool) error {
-	t := gws.TextMessage
-	if binary {
-		t = gws.BinaryMessage
-	}
+// RemoteAddr returns the peer's address.
+func (c *Conn) RemoteAddr() net.Addr { return c.nc.RemoteAddr() }
+
+// SetWriteDeadline sets the deadline for the writes that follow.
+func (c *Conn) SetWriteDeadline(t time.Time) error { return c.nc.SetWriteDeadline(t) }
+
+// AppendMessage appends to dst the frame of one message: prefix (if not
+// zero, the Engine.IO packet type digit of a text message) and data.
+// compress asks for permessage-deflate, which applies if it was negotiated
+// and the message reaches the threshold.
+func (c *Conn) AppendMessage(dst []byte, binary bool, prefix byte, data []byte, compress bool) []byte {
 	n := len(data)
 	if prefix != 0 {
 		n++
 	}
-	compress = compress && n >= c.threshold
-	c.c.EnableWriteCompression(compress)
-	if !compress {
-		// gorilla's single-frame path, which allocates nothing, wants the
-		// message in one piece.
-		if prefix == 0 {
-			return c.c.WriteMessage(t, data)
-		}
-		bp := scratchPool.Get().(*[]byte)
-		buf := append(append((*bp)[:0], prefix), data...)
-		err := c.c.WriteMessage(t, buf)
-		if cap(buf) <= 64<<10 {
-			*bp = buf[:0]
-			scratchPool.Put(bp)
-		}
-		return err
-	}
-	w, err := c.c.NextWriter(t)
-	if err != nil {
-		return err
-	}
-	if prefix != 0 {
-		if _, err := w.Write(prefixes[prefix-'0' : prefix-'0'+1]); err != nil {
-			w.Close()
-			return err
-		}
-	}
-	if _, err := w.Write(data); err != nil {
-		w.Close()
-		return err
-	}
-	return w.Close()
-}
-
-var scratchPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
-
-// Prepared is a message framed once, to be written to many connections
-// (a broadcast): each write sends the same bytes.
-type Prepared struct {
-	pm *gws.PreparedMessage
-	n  int // the message's length
-}
-
-// NewPrepared frames a message: prefix (if not zero) and data, as a text
-// or binary message.
-func NewPrepared(binary bool, prefix byte, data []byte) (*Prepared, error) {
-	t := gws.TextMessage
+	op := byte(opText)
 	if binary {
-		t = gws.BinaryMessage
+		op = opBinary
 	}
+	if compress && c.deflate && n >= c.u.opts.CompressionThreshold {
+		return appendDeflated(dst, op, prefix, data)
+	}
+	dst = appendHeader(dst, op, false, n)
 	if prefix != 0 {
-		data = append([]byte{prefix}, data...)
+		dst = append(dst, prefix)
 	}
-	pm, err := gws.NewPreparedMessage(t, data)
-	if err != nil {
-		return nil, err
-	}
-	return &Prepared{pm: pm, n: len(data)}, nil
+	return append(dst, data...)
 }
 
-// WritePrepared writes a prepared message. Compression, if enabled on the
-// connection, applies as for WriteMessage.
-func (c *Conn) WritePrepared(p *Prepared, compress bool) error {
-	c.c.EnableWriteCompression(compress && p.n >= c.threshold)
-	return c.c.WritePreparedMessage(p.pm)
+// AppendPrepared appends the frame of a prepared message to dst.
+func (c *Conn) AppendPrepared(dst []byte, p *Prepared, compress bool) []byte {
+	if compress && c.deflate && p.n >= c.u.opts.CompressionThreshold {
+		return append(dst, p.deflated()...)
+	}
+	return append(dst, p.frame...)
 }
 
-var prefixes = []byte("0123456789")
+// appendHeader appends an unmasked frame header.
+func appendHeader(dst []byte, op byte, deflated bool, n int) []byte {
+	b0 := 0x80 | op
+	if deflated {
+		b0 |= 0x40
+	}
+	switch {
+	case n <= 125:
+		return append(dst, b0, byte(n))
+	case n <= 0xffff:
+		return append(dst, b0, 126, byte(n>>8), byte(n))
+	default:
+		dst = append(dst, b0, 127)
+		return binary.BigEndian.AppendUint64(dst, uint64(n))
+	}
+}
 
-// SetWriteDeadline sets the deadline for the writes that follow.
-func (c *Conn) SetWriteDeadline(t time.Time) error { return c.c.SetWriteDeadline(t) }
+// Write writes frames built with AppendMessage and AppendPrepared, in one
+// write.
+func (c *Conn) Write(frames []byte) error {
+	c.wmu <- struct{}{}
+	_, err := c.nc.Write(frames)
+	<-c.wmu
+	return err
+}
 
-// WriteClose sends a close frame with code, waiting at most a second.
+// WriteMessage writes one message as a single frame; see AppendMessage.
+func (c *Conn) WriteMessage(binary bool, prefix byte, data []byte, compress bool) error {
+	bp := getBuffer()
+	*bp = c.AppendMessage(*bp, binary, prefix, data, compress)
+	err := c.Write(*bp)
+	putBuffer(bp)
+	return err
+}
+
+// writeControl writes a control frame, waiting at most until deadline for
+// a write in progress.
+func (c *Conn) writeControl(op byte, payload []byte, deadline time.Time) error {
+	t := time.NewTimer(time.Until(deadline))
+	defer t.Stop()
+	select {
+	case c.wmu <- struct{}{}:
+	case <-t.C:
+		return errors.New("websocket: timed out waiting to write a control frame")
+	}
+	defer func() { <-c.wmu }()
+	if c.closeSent {
+		return net.ErrClosed
+	}
+	if op == opClose {
+		c.closeSent = true
+	}
+	var b [2 + 125]byte
+	f := append(appendHeader(b[:0], op, false, len(payload)), payload...)
+	c.nc.SetWriteDeadline(deadline)
+	_, err := c.nc.Write(f)
+	return err
+}
+
+// WriteClose sends a close frame with code, waiting at most a second. Only
+// the first close frame is sent.
 func (c *Conn) WriteClose(code int) error {
-	return c.c.WriteControl(gws.CloseMessage, gws.FormatCloseMessage(code, ""), time.Now().Add(closeWait))
+	var p [2]byte
+	binary.BigEndian.PutUint16(p[:], uint16(code))
+	return c.writeControl(opClose, p[:], time.Now().Add(closeWait))
+}
+
+// Close closes the connection without a close frame. Reading stops: the
+// callbacks are not called again once a running one returns, not even
+// onEnd.
+func (c *Conn) Close() error {
+	var err error
+	c.closeOnce.Do(func() {
+		c.closed.Store(true)
+		if w := c.watch.Load(); w != nil {
+			w.Stop()
+		}
+		err = c.nc.Close()
+	})
+	return err
 }
 
 // DrainAndClose reads and discards what the peer still sends, for at most
 // d or until it closes its end, then closes the connection. After a close
 // frame was sent in the middle of a large incoming message, closing at once
 // would make the kernel reset the connection and the peer would lose the
-// close frame.
+// close frame. Call it once reading has ended.
 func (c *Conn) DrainAndClose(d time.Duration) error {
-	nc := c.c.NetConn()
-	nc.SetReadDeadline(time.Now().Add(d))
-	io.Copy(io.Discard, nc)
-	return nc.Close()
+	if w := c.watch.Load(); w != nil {
+		w.Stop()
+	}
+	c.nc.SetReadDeadline(time.Now().Add(d))
+	io.Copy(io.Discard, c.nc)
+	return c.Close()
 }
-
-// Close closes the underlying connection without a close frame.
-func (c *Conn) Close() error { return c.c.Close() }
-
-// RemoteAddr returns the peer's address.
-func (c *Conn) RemoteAddr() net.Addr { return c.c.RemoteAddr() }
 
 // IsNormalClose reports whether a read error means the connection ended:
 // the peer sent a close frame (any code) or the stream ended, as opposed
 // to a protocol violation, an oversized message or another I/O error. The
 // reference server reports the former as "transport close".
 func IsNormalClose(err error) bool {
-	var ce *gws.CloseError
+	var ce *CloseError
 	if errors.As(err, &ce) {
 		return true
 	}
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed)
+}
+
+// Prepared is a message framed once, to be written to many connections
+// (a broadcast): each write sends the same bytes.
+type Prepared struct {
+	frame []byte // uncompressed
+	n     int    // the message's length
+
+	once   sync.Once
+	dframe []byte // compressed, made on first use
+	op     byte
+	prefix byte
+	data   []byte
+}
+
+// NewPrepared frames a message: prefix (if not zero) and data, as a text
+// or binary message. data must not change afterwards.
+func NewPrepared(binary bool, prefix byte, data []byte) *Prepared {
+	p := &Prepared{op: opText, prefix: prefix, data: data, n: len(data)}
+	if binary {
+		p.op = opBinary
+	}
+	if prefix != 0 {
+		p.n++
+	}
+	p.frame = appendHeader(make([]byte, 0, 10+p.n), p.op, false, p.n)
+	if prefix != 0 {
+		p.frame = append(p.frame, prefix)
+	}
+	p.frame = append(p.frame, data...)
+	return p
+}
+
+// deflated returns the compressed frame. Compression without context
+// takeover makes the same bytes for every connection.
+func (p *Prepared) deflated() []byte {
+	p.once.Do(func() { p.dframe = appendDeflated(nil, p.op, p.prefix, p.data) })
+	return p.dframe
+}
+
+// The buffer pool holds the scratch space of reads and writes: an idle
+// connection holds none.
+const (
+	bufferSize    = 8 << 10
+	maxPooledSize = 64 << 10
+)
+
+var bufferPool = sync.Pool{New: func() any { b := make([]byte, 0, bufferSize); return &b }}
+
+// getBuffer returns an empty buffer from the pool.
+func getBuffer() *[]byte {
+	bp := bufferPool.Get().(*[]byte)
+	*bp = (*bp)[:0]
+	return bp
+}
+
+// putBuffer returns a buffer to the pool unless it grew too large to keep.
+func putBuffer(bp *[]byte) {
+	if cap(*bp) <= maxPooledSize {
+		bufferPool.Put(bp)
+	}
+}
+
+// maxBatch is the size past which a Batch writes what it holds before
+// taking more.
+const maxBatch = 64 << 10
+
+// Batch gathers frames to write them together: small frames then cost one
+// write between them.
+type Batch struct {
+	c   *Conn
+	bp  *[]byte
+	err error
+}
+
+// NewBatch starts a batch of frames for c.
+func (c *Conn) NewBatch() Batch { return Batch{c: c, bp: getBuffer()} }
+
+// Message adds a message; see AppendMessage.
+func (b *Batch) Message(binary bool, prefix byte, data []byte, compress bool) {
+	*b.bp = b.c.AppendMessage(*b.bp, binary, prefix, data, compress)
+	b.spill()
+}
+
+// Prepared adds a prepared message.
+func (b *Batch) Prepared(p *Prepared, compress bool) {
+	*b.bp = b.c.AppendPrepared(*b.bp, p, compress)
+	b.spill()
+}
+
+// spill writes the batch once it is large.
+func (b *Batch) spill() {
+	if len(*b.bp) >= maxBatch {
+		if b.err == nil {
+			b.err = b.c.Write(*b.bp)
+		}
+		*b.bp = (*b.bp)[:0]
+	}
+}
+
+// Flush writes what is left and ends the batch, returning the first error.
+func (b *Batch) Flush() error {
+	if len(*b.bp) > 0 && b.err == nil {
+		b.err = b.c.Write(*b.bp)
+	}
+	putBuffer(b.bp)
+	b.bp = nil
+	return b.err
 }

@@ -1,0 +1,256 @@
+//go:build linux
+
+package netpoll
+
+import (
+	"fmt"
+	"os"
+	"sync"
+	"sync/atomic"
+	"syscall"
+)
+
+// A watch is idle (the next event starts its callback), running (its
+// callback runs), pending (an event came while it ran: it must read again
+// before it returns) or stopped.
+const (
+	idle int32 = iota
+	running
+	pending
+	stopped
+)
+
+// maxWorkers is how many goroutines stay to run callbacks. A goroutine
+// that has run a callback has grown its stack to what the callbacks need;
+// a fresh one would grow it again, copying it at each step.
+const maxWorkers = 64
+
+// Poller watches connections for readability. Its methods are safe for
+// concurrent use.
+type Poller struct {
+	epfd *os.File        // the epoll set, parked in the runtime's poller
+	rc   syscall.RawConn // epfd's
+	done chan struct{}   // closed when the event loop has returned
+
+	work    chan *Watch   // hands a watch that fired to an idle worker
+	closing chan struct{} // closed by Close: the workers leave
+	workers atomic.Int32  // the workers that stay
+	running sync.WaitGroup
+
+	mu      sync.Mutex
+	watches map[int32]*Watch // by file descriptor
+}
+
+// New starts a Poller.
+func New() (*Poller, error) {
+	fd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil, fmt.Errorf("netpoll: failed to create an epoll set: %w", err)
+	}
+	// Non-blocking, so that os.NewFile hands it to the runtime's poller:
+	// an epoll set is readable while it has events ready.
+	if err := syscall.SetNonblock(fd, true); err != nil {
+		syscall.Close(fd)
+		return nil, fmt.Errorf("netpoll: failed to set up the epoll set: %w", err)
+	}
+	f := os.NewFile(uintptr(fd), "epoll")
+	rc, err := f.SyscallConn()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("netpoll: failed to set up the epoll set: %w", err)
+	}
+	p := &Poller{
+		epfd:    f,
+		rc:      rc,
+		done:    make(chan struct{}),
+		work:    make(chan *Watch),
+		closing: make(chan struct{}),
+		watches: make(map[int32]*Watch),
+	}
+	go p.run()
+	return p, nil
+}
+
+// run waits for events and starts the callbacks of the watches that fired,
+// until the Poller is closed.
+func (p *Poller) run() {
+	defer close(p.done)
+	events := make([]syscall.EpollEvent, 256)
+	for {
+		var n int
+		err := p.rc.Read(func(fd uintptr) bool {
+			for {
+				var err error
+				n, err = syscall.EpollWait(int(fd), events, 0)
+				if err != syscall.EINTR {
+					// Nothing ready: park until the set is readable.
+					return n > 0
+				}
+			}
+		})
+		if err != nil {
+			return // closed
+		}
+		p.mu.Lock()
+		for _, ev := range events[:n] {
+			if w := p.watches[ev.Fd]; w != nil && w.signal() {
+				p.dispatch(w)
+			}
+		}
+		p.mu.Unlock()
+	}
+}
+
+// dispatch runs w's callback on an idle worker, or on a new goroutine.
+func (p *Poller) dispatch(w *Watch) {
+	select {
+	case p.work <- w:
+	default:
+		p.running.Add(1)
+		go p.worker(w)
+	}
+}
+
+// worker runs w's callback, then, unless there are enough workers already,
+// waits for the next watch to fire.
+func (p *Poller) worker(w *Watch) {
+	defer p.running.Done()
+	stay := p.workers.Add(1) <= maxWorkers
+	defer p.workers.Add(-1)
+	for {
+		w.ready(w)
+		if !stay {
+			return
+		}
+		select {
+		case w = <-p.work:
+		case <-p.closing:
+			return
+		}
+	}
+}
+
+// Close stops the Poller and waits for the callbacks under way to return.
+// Watches registered with it no longer fire.
+func (p *Poller) Close() error {
+	err := p.epfd.Close()
+	<-p.done
+	close(p.closing)
+	p.running.Wait()
+	return err
+}
+
+// Watch is one connection registered with a Poller.
+type Watch struct {
+	p     *Poller
+	rc    syscall.RawConn
+	fd    int32
+	ready func(*Watch)
+	state atomic.Int32
+}
+
+// signal records an event and reports whether to start the callback.
+func (w *Watch) signal() bool {
+	for {
+		switch s := w.state.Load(); s {
+		case idle:
+			if w.state.CompareAndSwap(idle, running) {
+				return true
+			}
+		case running:
+			if w.state.CompareAndSwap(running, pending) {
+				return false
+			}
+		default: // pending already, or stopped
+			return false
+		}
+	}
+}
+
+// Watch registers conn, which must be a syscall.Conn. ready is called with
+// the Watch, on a goroutine of the Poller, when data arrives on conn or conn
+// fails or is shut down by the peer; data there before Watch counts as
+// arriving. One callback runs at a time: it reads what it can, then calls
+// Done, and reads again if Done says so. Call Stop before closing conn.
+func (p *Poller) Watch(conn any, ready func(*Watch)) (*Watch, error) {
+	sc, ok := conn.(syscall.Conn)
+	if !ok {
+		return nil, ErrUnsupported
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return nil, ErrUnsupported
+	}
+	w := &Watch{p: p, rc: rc, ready: ready}
+	var ctlErr error
+	// The descriptor is used inside Control only, where it cannot be
+	// closed and handed to another connection meanwhile.
+	err = rc.Control(func(fd uintptr) {
+		w.fd = int32(fd)
+		p.mu.Lock()
+		// An entry left for this number belongs to a connection closed
+		// without Stop; closing it took it out of the epoll set already.
+		p.watches[w.fd] = w
+		p.mu.Unlock()
+		ev := syscall.EpollEvent{Events: events, Fd: w.fd}
+		ctlErr = syscall.EpollCtl(p.fd(), syscall.EPOLL_CTL_ADD, int(fd), &ev)
+	})
+	if err == nil {
+		err = ctlErr
+	}
+	if err != nil {
+		p.forget(w)
+		return nil, fmt.Errorf("netpoll: failed to watch a connection: %w", err)
+	}
+	return w, nil
+}
+
+// events are edge-triggered: an event for each arrival of data, none for
+// data that stays unread. A callback running is told of new data by Done.
+const events = syscall.EPOLLIN | syscall.EPOLLRDHUP | epollET
+
+// epollET is syscall.EPOLLET, which the syscall package defines as a
+// negative number.
+const epollET = 1 << 31
+
+// fd returns the epoll set's descriptor. It stays valid while watches are
+// in use: the owner closes the Poller after its connections.
+func (p *Poller) fd() int {
+	var n int
+	p.rc.Control(func(fd uintptr) { n = int(fd) })
+	return n
+}
+
+func (p *Poller) forget(w *Watch) {
+	p.mu.Lock()
+	if p.watches[w.fd] == w {
+		delete(p.watches, w.fd)
+	}
+	p.mu.Unlock()
+}
+
+// Done ends a callback that has read everything it found: with the
+// socket's buffer not filled by its last read, or with the read failing
+// because nothing was left. It reports false when data arrived meanwhile:
+// the callback must then read again before calling Done again.
+func (w *Watch) Done() bool {
+	if w.state.CompareAndSwap(running, idle) {
+		return true
+	}
+	if w.state.CompareAndSwap(pending, running) {
+		return false
+	}
+	return true // stopped
+}
+
+// Stop unregisters the connection. Its callback, if running, is not
+// interrupted; it will not be started again.
+func (w *Watch) Stop() {
+	if w.state.Swap(stopped) == stopped {
+		return
+	}
+	w.rc.Control(func(fd uintptr) {
+		syscall.EpollCtl(w.p.fd(), syscall.EPOLL_CTL_DEL, int(fd), nil)
+	})
+	w.p.forget(w)
+}
