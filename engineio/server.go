@@ -169,7 +169,8 @@ func (srv *Server) handshake(w http.ResponseWriter, r *http.Request, t Transport
 		var err error
 		h := http.Header{}
 		srv.setHeaderHooks(h, r, true)
-		if ws, err = srv.upgrader.Upgrade(w, r, h); err != nil {
+		// The 101 response goes out with the open packet, in one write.
+		if ws, err = srv.upgrader.Upgrade(w, r, h, true); err != nil {
 			return // the upgrader answered
 		}
 	}
@@ -185,11 +186,12 @@ func (srv *Server) handshake(w http.ResponseWriter, r *http.Request, t Transport
 	}
 	if t == WebSocket {
 		s.mu.Lock()
-		if !s.writing && s.state != stateClosed {
-			s.writing = true
-			s.startWriter()
-		}
+		write := !s.writing && s.state != stateClosed
+		s.writing = s.writing || write
 		s.mu.Unlock()
+		if write {
+			s.writeWebSocket()
+		}
 		s.serveWebSocket(ws, false)
 		return
 	}
@@ -203,13 +205,13 @@ func (srv *Server) upgradeSession(w http.ResponseWriter, r *http.Request, s *Ses
 	if err := s.beginUpgrade(); err != nil {
 		// Already upgraded or upgrading: as the reference does, complete
 		// the WebSocket handshake and close the connection at once.
-		if ws, err := srv.upgrader.Upgrade(w, r, h); err == nil {
+		if ws, err := srv.upgrader.Upgrade(w, r, h, false); err == nil {
 			ws.WriteClose(websocket.CloseNormal)
 			ws.Close()
 		}
 		return
 	}
-	ws, err := srv.upgrader.Upgrade(w, r, h)
+	ws, err := srv.upgrader.Upgrade(w, r, h, false)
 	if err != nil {
 		s.cancelUpgrade()
 		return

@@ -171,7 +171,7 @@ func (w *Watch) signal() bool {
 // the Watch, on a goroutine of the Poller, when data arrives on conn or conn
 // fails or is shut down by the peer; data there before Watch counts as
 // arriving. One callback runs at a time: it reads what it can, then calls
-// Done, and reads again if Done says so. Call Stop before closing conn.
+// Done, and reads again if Done says so. Call Stop, then close conn.
 func (p *Poller) Watch(conn any, ready func(*Watch)) (*Watch, error) {
 	sc, ok := conn.(syscall.Conn)
 	if !ok {
@@ -243,14 +243,12 @@ func (w *Watch) Done() bool {
 	return true // stopped
 }
 
-// Stop unregisters the connection. Its callback, if running, is not
-// interrupted; it will not be started again.
+// Stop unregisters the connection, which its owner then closes: closing
+// takes it out of the epoll set, so Stop makes no system call. A callback
+// running is not interrupted; none starts again.
 func (w *Watch) Stop() {
 	if w.state.Swap(stopped) == stopped {
 		return
 	}
-	w.rc.Control(func(fd uintptr) {
-		syscall.EpollCtl(w.p.fd(), syscall.EPOLL_CTL_DEL, int(fd), nil)
-	})
 	w.p.forget(w)
 }

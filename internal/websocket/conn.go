@@ -83,7 +83,8 @@ type Conn struct {
 	// wmu serializes writes. It is a channel so that a close frame can give
 	// up waiting behind a write stuck on a client that stopped reading.
 	wmu       chan struct{}
-	closeSent bool // under wmu
+	closeSent bool    // under wmu
+	corked    *[]byte // under wmu: the handshake response, until the first write
 
 	closeOnce sync.Once
 	closed    atomic.Bool                   // Close was called
@@ -161,8 +162,21 @@ func appendHeader(dst []byte, op byte, deflated bool, n int) []byte {
 // write.
 func (c *Conn) Write(frames []byte) error {
 	c.wmu <- struct{}{}
-	_, err := c.nc.Write(frames)
+	err := c.writeLocked(frames)
 	<-c.wmu
+	return err
+}
+
+// writeLocked writes b, after the handshake response if it is held back.
+func (c *Conn) writeLocked(b []byte) error {
+	if bp := c.corked; bp != nil {
+		c.corked = nil
+		*bp = append(*bp, b...)
+		_, err := c.nc.Write(*bp)
+		putBuffer(bp)
+		return err
+	}
+	_, err := c.nc.Write(b)
 	return err
 }
 
@@ -195,8 +209,7 @@ func (c *Conn) writeControl(op byte, payload []byte, deadline time.Time) error {
 	var b [2 + 125]byte
 	f := append(appendHeader(b[:0], op, false, len(payload)), payload...)
 	c.nc.SetWriteDeadline(deadline)
-	_, err := c.nc.Write(f)
-	return err
+	return c.writeLocked(f)
 }
 
 // WriteClose sends a close frame with code, waiting at most a second. Only

@@ -62,7 +62,7 @@ func newServer(t *testing.T, o UpgraderOptions, keep func(message) bool) *server
 	t.Helper()
 	s := &server{t: t, u: NewUpgrader(o), conns: make(chan *endpoint, 16)}
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := s.u.Upgrade(w, r, http.Header{"X-Test": {"yes"}})
+		c, err := s.u.Upgrade(w, r, http.Header{"X-Test": {"yes"}}, false)
 		if err != nil {
 			return
 		}
@@ -590,5 +590,30 @@ func TestMask(t *testing.T) {
 		if !bytes.Equal(b, want) {
 			t.Fatalf("%d bytes: got %x, want %x", n, b, want)
 		}
+	}
+}
+
+func TestCorkedHandshake(t *testing.T) {
+	u := NewUpgrader(UpgraderOptions{})
+	defer u.Close()
+	conns := make(chan *Conn, 1)
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := u.Upgrade(w, r, nil, true)
+		if err != nil {
+			return
+		}
+		// The response and the first message leave in one write.
+		c.WriteMessage(false, '0', []byte("open"), false)
+		conns <- c
+	}))
+	defer hs.Close()
+	c, _, err := gws.DefaultDialer.Dial("ws"+strings.TrimPrefix(hs.URL, "http"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	defer (<-conns).Close()
+	if _, got, err := c.ReadMessage(); err != nil || string(got) != "0open" {
+		t.Fatalf("got %q, %v", got, err)
 	}
 }

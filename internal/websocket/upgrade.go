@@ -138,7 +138,11 @@ const acceptGUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 // Upgrade completes the WebSocket handshake, sending header with the 101
 // response. On failure an HTTP error has been written to w.
-func (u *Upgrader) Upgrade(w http.ResponseWriter, r *http.Request, header http.Header) (*Conn, error) {
+//
+// With cork, the response is held back and goes out with the first write
+// (Write, WriteMessage, a Batch or a close frame) in one system call: the
+// caller must write at once.
+func (u *Upgrader) Upgrade(w http.ResponseWriter, r *http.Request, header http.Header, cork bool) (*Conn, error) {
 	switch {
 	case r.Method != http.MethodGet:
 		return nil, refuse(w, http.StatusMethodNotAllowed, "the upgrade request's method is not GET")
@@ -195,6 +199,11 @@ func (u *Upgrader) Upgrade(w http.ResponseWriter, r *http.Request, header http.H
 	b = append(b, "\r\n"...)
 	// The server's timeouts do not apply past the handshake.
 	nc.SetDeadline(time.Time{})
+	if cork {
+		c.corked = bp
+		*bp = b
+		return c, nil
+	}
 	_, err = nc.Write(b)
 	*bp = b
 	putBuffer(bp)
