@@ -3,8 +3,11 @@ package engineio
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ab218a8d/socketio/internal/id"
 	"github.com/ab218a8d/socketio/internal/websocket"
@@ -27,26 +30,26 @@ type Server struct {
 
 // tasks counts running goroutines. Unlike sync.WaitGroup it allows a new
 // goroutine to start while another caller waits, which happens when a
-// handshake races with Close.
+// handshake races with Close. Starting and ending one is an atomic add: a
+// broadcast starts a writer per recipient.
 type tasks struct {
-	mu   sync.Mutex
+	n    atomic.Int64
+	mu   sync.Mutex // for the waiters
 	cond sync.Cond
-	n    int
 }
 
-func (t *tasks) add() {
-	t.mu.Lock()
-	t.n++
-	t.mu.Unlock()
-}
+func (t *tasks) add() { t.n.Add(1) }
 
 func (t *tasks) done() {
-	t.mu.Lock()
-	t.n--
-	if t.n == 0 && t.cond.L != nil {
-		t.cond.Broadcast()
+	if t.n.Add(-1) == 0 {
+		// A waiter holds mu from its check of n to its Wait, so it
+		// cannot miss this.
+		t.mu.Lock()
+		if t.cond.L != nil {
+			t.cond.Broadcast()
+		}
+		t.mu.Unlock()
 	}
-	t.mu.Unlock()
 }
 
 // wait returns once no goroutine is running.
@@ -56,7 +59,7 @@ func (t *tasks) wait() {
 	if t.cond.L == nil {
 		t.cond.L = &t.mu
 	}
-	for t.n > 0 {
+	for t.n.Load() > 0 {
 		t.cond.Wait()
 	}
 }
@@ -106,8 +109,8 @@ func (srv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	q := r.URL.Query()
-	transport := q.Get("transport")
+	q := r.URL.RawQuery
+	transport := queryValue(q, "transport")
 	if !cfg.enabled(transport) {
 		srv.refuse(w, r, &RequestError{Code: ErrUnknownTransport})
 		return
@@ -117,7 +120,7 @@ func (srv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	upgrade := websocket.IsUpgradeRequest(r)
-	if sid := q.Get("sid"); sid != "" {
+	if sid := queryValue(q, "sid"); sid != "" {
 		s := srv.Session(sid)
 		if s == nil {
 			srv.refuse(w, r, &RequestError{Code: ErrUnknownSID})
@@ -155,7 +158,7 @@ func (srv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if q.Get("EIO") != "4" {
+	if queryValue(q, "EIO") != "4" {
 		srv.refuse(w, r, &RequestError{Code: ErrUnsupportedProtocol})
 		return
 	}
@@ -383,6 +386,53 @@ func invalidHeaderValue(v string) bool {
 		c := v[i]
 		if (c < ' ' && c != '\t') || c == 0x7f {
 			return true
+		}
+	}
+	return false
+}
+
+// queryValue returns the first value of key in the raw query, as
+// url.Values.Get would, without parsing the whole query into a map: it is
+// on the path of every poll.
+func queryValue(rawQuery, key string) string {
+	for rawQuery != "" {
+		var kv string
+		kv, rawQuery, _ = strings.Cut(rawQuery, "&")
+		k, v, _ := strings.Cut(kv, "=")
+		if strings.ContainsAny(k, "%+") {
+			var err error
+			if k, err = url.QueryUnescape(k); err != nil {
+				continue
+			}
+		}
+		if k != key {
+			continue
+		}
+		if strings.ContainsAny(v, "%+") {
+			u, err := url.QueryUnescape(v)
+			if err != nil {
+				continue
+			}
+			return u
+		}
+		return v
+	}
+	return ""
+}
+
+// queryHas reports whether key is in the raw query, as url.Values.Has.
+func queryHas(rawQuery, key string) bool {
+	for rawQuery != "" {
+		var kv string
+		kv, rawQuery, _ = strings.Cut(rawQuery, "&")
+		k, _, _ := strings.Cut(kv, "=")
+		if k == key {
+			return true
+		}
+		if strings.ContainsAny(k, "%+") {
+			if u, err := url.QueryUnescape(k); err == nil && u == key {
+				return true
+			}
 		}
 	}
 	return false

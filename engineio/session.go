@@ -174,7 +174,7 @@ func newSession(srv *Server, id string, r *http.Request, t Transport) *Session {
 		srv:       srv,
 		req:       r,
 		protocol:  4,
-		b64:       r.URL.Query().Has("b64"),
+		b64:       queryHas(r.URL.RawQuery, "b64"),
 		done:      make(chan struct{}),
 		transport: t,
 		pollReply: packet.Close,

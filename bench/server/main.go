@@ -72,7 +72,10 @@ func main() {
 		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	}
 
-	ln, err := net.Listen("tcp", *addr)
+	// No TCP keep-alive probes on accepted connections, as Node's http
+	// server by default (Go's listener turns them on: three setsockopt
+	// calls per connect). Engine.IO's heartbeat finds dead peers anyway.
+	ln, err := (&net.ListenConfig{KeepAlive: -1}).Listen(context.Background(), "tcp", *addr)
 	if err != nil {
 		log.Fatal(err)
 	}
