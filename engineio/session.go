@@ -130,9 +130,13 @@ type Session struct {
 	closed        atomic.Bool
 	closeNotified atomic.Bool
 
-	done chan struct{} // closed when the session is closed
 
 	mu sync.Mutex // guards every field below
+	// done is made by Done, the first time: most sessions are never asked,
+	// and a channel is 96 bytes of every idle connection. It is closed
+	// when the session has closed (doneClosed).
+	done       chan struct{}
+	doneClosed bool
 	// state moves open -> closing -> closed, or open -> closed.
 	state       sessionState
 	reason      CloseReason
@@ -175,7 +179,6 @@ func newSession(srv *Server, id string, r *http.Request, t Transport) *Session {
 		req:       r,
 		protocol:  4,
 		b64:       queryHas(r.URL.RawQuery, "b64"),
-		done:      make(chan struct{}),
 		transport: t,
 		pollReply: packet.Close,
 	}
@@ -214,7 +217,23 @@ func (s *Session) Upgraded() bool {
 }
 
 // Done returns a channel that is closed when the session has closed.
-func (s *Session) Done() <-chan struct{} { return s.done }
+func (s *Session) Done() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.done == nil {
+		if s.doneClosed {
+			return closedChan
+		}
+		s.done = make(chan struct{})
+	}
+	return s.done
+}
+
+var closedChan = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
 
 // Writable reports whether a message sent now would go out at once: on
 // WebSocket, no write is in progress and nothing waits; on polling, a GET
@@ -422,7 +441,13 @@ func (s *Session) close(reason CloseReason, description error, asyncNotify bool)
 	}
 	s.srv.remove(s)
 	s.closed.Store(true)
-	close(s.done)
+	s.mu.Lock()
+	s.doneClosed = true
+	done := s.done
+	s.mu.Unlock()
+	if done != nil {
+		close(done)
+	}
 	if asyncNotify {
 		s.srv.goTracked(s.notifyClose)
 		return

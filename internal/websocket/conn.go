@@ -80,9 +80,10 @@ type Conn struct {
 	rc      syscall.RawConn // nc's, nil if it has none
 	deflate bool            // permessage-deflate was negotiated
 
-	// wmu serializes writes. It is a channel so that a close frame can give
-	// up waiting behind a write stuck on a client that stopped reading.
-	wmu       chan struct{}
+	// wmu serializes writes. A control frame waits for it for a bounded
+	// time only: a data write may be stuck on a client that stopped
+	// reading.
+	wmu       sync.Mutex
 	closeSent bool    // under wmu
 	corked    *[]byte // under wmu: the handshake response, until the first write
 
@@ -101,7 +102,7 @@ type Conn struct {
 }
 
 func newConn(u *Upgrader, nc net.Conn, deflate bool) *Conn {
-	return &Conn{u: u, nc: nc, rc: rawConn(nc), deflate: deflate, wmu: make(chan struct{}, 1)}
+	return &Conn{u: u, nc: nc, rc: rawConn(nc), deflate: deflate}
 }
 
 // RemoteAddr returns the peer's address.
@@ -161,9 +162,9 @@ func appendHeader(dst []byte, op byte, deflated bool, n int) []byte {
 // Write writes frames built with AppendMessage and AppendPrepared, in one
 // write.
 func (c *Conn) Write(frames []byte) error {
-	c.wmu <- struct{}{}
+	c.wmu.Lock()
 	err := c.writeLocked(frames)
-	<-c.wmu
+	c.wmu.Unlock()
 	return err
 }
 
@@ -192,14 +193,13 @@ func (c *Conn) WriteMessage(binary bool, prefix byte, data []byte, compress bool
 // writeControl writes a control frame, waiting at most until deadline for
 // a write in progress.
 func (c *Conn) writeControl(op byte, payload []byte, deadline time.Time) error {
-	t := time.NewTimer(time.Until(deadline))
-	defer t.Stop()
-	select {
-	case c.wmu <- struct{}{}:
-	case <-t.C:
-		return errors.New("websocket: timed out waiting to write a control frame")
+	for !c.wmu.TryLock() {
+		if time.Now().After(deadline) {
+			return errors.New("websocket: timed out waiting to write a control frame")
+		}
+		time.Sleep(time.Millisecond)
 	}
-	defer func() { <-c.wmu }()
+	defer c.wmu.Unlock()
 	if c.closeSent {
 		return net.ErrClosed
 	}
