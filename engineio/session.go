@@ -130,7 +130,6 @@ type Session struct {
 	closed        atomic.Bool
 	closeNotified atomic.Bool
 
-
 	mu sync.Mutex // guards every field below
 	// done is made by Done, the first time: most sessions are never asked,
 	// and a channel is 96 bytes of every idle connection. It is closed
