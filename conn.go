@@ -2,7 +2,10 @@ package socketio
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ab218a8d/socketio/engineio"
@@ -18,14 +21,18 @@ type conn struct {
 	es  *engineio.Session
 	dec parser.Decoder // used only from OnMessage
 
-	mu      sync.Mutex
-	sockets map[string]*Socket // by namespace name; guarded by mu
-	closed  bool               // guarded by mu
-	timer   *time.Timer        // connect timeout; guarded by mu
+	mu     sync.Mutex
+	closed bool        // guarded by mu
+	timer  *time.Timer // connect timeout; guarded by mu
+	// sockets maps namespace names to the connection's sockets. It is
+	// copy-on-write, replaced under mu (a connection joins few
+	// namespaces), so that dispatching a packet reads it without locking.
+	sockets atomic.Pointer[map[string]*Socket]
 }
 
 func (srv *Server) openSession(es *engineio.Session) engineio.SessionHandler {
-	c := &conn{srv: srv, es: es, dec: srv.cfg.Parser.NewDecoder(), sockets: make(map[string]*Socket)}
+	c := &conn{srv: srv, es: es, dec: srv.cfg.Parser.NewDecoder()}
+	c.setSockets(map[string]*Socket{})
 	if !srv.track(c) {
 		es.Close()
 		return c
@@ -39,7 +46,7 @@ func (srv *Server) openSession(es *engineio.Session) engineio.SessionHandler {
 // onConnectTimeout closes a connection that joined no namespace in time.
 func (c *conn) onConnectTimeout() {
 	c.mu.Lock()
-	idle := len(c.sockets) == 0 && !c.closed
+	idle := len(c.socketMap()) == 0 && !c.closed
 	c.mu.Unlock()
 	if idle {
 		c.closeForced()
@@ -64,9 +71,7 @@ func (c *conn) OnMessage(m engineio.Message) {
 }
 
 func (c *conn) dispatch(p *parser.Packet) {
-	c.mu.Lock()
-	s := c.sockets[p.Namespace]
-	c.mu.Unlock()
+	s := c.socketMap()[p.Namespace]
 	switch {
 	case s == nil && p.Type == parser.Connect:
 		c.connect(p.Namespace, p.Data)
@@ -99,7 +104,9 @@ func (c *conn) joined(s *Socket) bool {
 	if c.closed {
 		return false
 	}
-	c.sockets[s.nsp.name] = s
+	m := maps.Clone(c.socketMap())
+	m[s.nsp.name] = s
+	c.setSockets(m)
 	if c.timer != nil {
 		c.timer.Stop()
 		c.timer = nil
@@ -110,21 +117,20 @@ func (c *conn) joined(s *Socket) bool {
 // left forgets s.
 func (c *conn) left(s *Socket) {
 	c.mu.Lock()
-	if c.sockets[s.nsp.name] == s {
-		delete(c.sockets, s.nsp.name)
+	if old := c.socketMap(); old[s.nsp.name] == s {
+		m := maps.Clone(old)
+		delete(m, s.nsp.name)
+		c.setSockets(m)
 	}
 	c.mu.Unlock()
 }
 
-func (c *conn) socketList() []*Socket {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := make([]*Socket, 0, len(c.sockets))
-	for _, s := range c.sockets {
-		out = append(out, s)
-	}
-	return out
-}
+func (c *conn) socketMap() map[string]*Socket { return *c.sockets.Load() }
+
+// setSockets replaces the socket map: under mu, once c is shared.
+func (c *conn) setSockets(m map[string]*Socket) { c.sockets.Store(&m) }
+
+func (c *conn) socketList() []*Socket { return slices.Collect(maps.Values(c.socketMap())) }
 
 func (c *conn) isClosed() bool {
 	c.mu.Lock()
@@ -146,11 +152,8 @@ func (c *conn) closeSockets(reason DisconnectReason, desc error) {
 		c.timer.Stop()
 		c.timer = nil
 	}
-	sockets := make([]*Socket, 0, len(c.sockets))
-	for _, s := range c.sockets {
-		sockets = append(sockets, s)
-	}
-	c.sockets = map[string]*Socket{}
+	sockets := c.socketList()
+	c.setSockets(map[string]*Socket{})
 	c.mu.Unlock()
 	for _, s := range sockets {
 		s.onClose(reason, desc)

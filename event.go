@@ -1,7 +1,6 @@
 package socketio
 
 import (
-	"encoding/json"
 	"sync/atomic"
 
 	"github.com/ab218a8d/socketio/parser"
@@ -34,14 +33,14 @@ func (e *Event) Ack(args ...any) error {
 	if !e.hasAck || !e.acked.CompareAndSwap(false, true) {
 		return ErrNoAck
 	}
-	var att [][]byte
-	data, err := parser.AppendArray(nil, &att, args...)
+	p := parser.Packet{Type: parser.Ack, Namespace: e.socket.nsp.name, ID: e.ackID, HasID: true}
+	text := startText(&p, argsSize(args))
+	start := len(text)
+	text, err := parser.AppendArray(text, &p.Attachments, args...)
 	if err != nil {
 		return err
 	}
-	return e.socket.conn.writePacket(&parser.Packet{
-		Type: parser.Ack, Namespace: e.socket.nsp.name, ID: e.ackID, HasID: true, Data: data, Attachments: att,
-	}, false, false)
+	return e.socket.conn.writeText(&p, finishText(&p, text, start), false, false)
 }
 
 // EventHandler handles an event. It runs on the connection's delivery
@@ -87,10 +86,12 @@ func Async(h EventHandler) EventHandler {
 // middlewares and the event's handlers.
 func (s *Socket) onEvent(p *parser.Packet) {
 	all := parser.NewArgs(p.Data, p.Attachments)
-	e := &Event{Args: all.Slice(1), name: eventName(all.Raw(0)), socket: s, ackID: p.ID, hasAck: p.HasID}
+	e := &Event{Args: all.Slice(1), name: parser.EventName(all.Raw(0)), socket: s, ackID: p.ID, hasAck: p.HasID}
 	s.mu.Lock()
-	anyIn := append([]*anyHandler(nil), s.anyIn...)
-	mws := append([]EventMiddleware(nil), s.middlewares...)
+	anyIn, mws := s.anyIn, s.middlewares
+	// The event's handlers, taken in the same hold of the lock: one per
+	// event in the common case, where no user code runs before them.
+	hs, connected := s.handlers[e.name], s.connected.Load()
 	s.mu.Unlock()
 	for _, h := range anyIn {
 		s.guard(func() error { h.f(e.name, e.Args); return nil })
@@ -103,42 +104,30 @@ func (s *Socket) onEvent(p *parser.Packet) {
 			return
 		}
 	}
-	s.mu.Lock()
-	if !s.connected {
+	if len(anyIn) > 0 || len(mws) > 0 {
+		// They may have changed the handlers, or disconnected the socket.
+		s.mu.Lock()
+		hs, connected = s.handlers[e.name], s.connected.Load()
 		s.mu.Unlock()
+	}
+	if !connected {
 		return
 	}
-	hs := append([]EventHandler(nil), s.handlers[e.name]...)
-	s.mu.Unlock()
 	for _, h := range hs {
 		s.guard(func() error { h(e); return nil })
 	}
 }
 
-// eventName returns an event name: a JSON string, or a number as written.
-func eventName(raw []byte) string {
-	if len(raw) > 0 && raw[0] == '"' {
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			return s
-		}
-	}
-	return string(raw)
-}
-
 // notifyOutgoing shows an outgoing EVENT to the catch-all handlers.
 func (s *Socket) notifyOutgoing(p *parser.Packet) {
-	if p.Type != parser.Event {
+	if p.Type != parser.Event || !s.hasAnyOut.Load() {
 		return
 	}
 	s.mu.Lock()
-	hs := append([]*anyHandler(nil), s.anyOut...)
+	hs := s.anyOut
 	s.mu.Unlock()
-	if len(hs) == 0 {
-		return
-	}
 	all := parser.NewArgs(p.Data, p.Attachments)
-	name := eventName(all.Raw(0))
+	name := parser.EventName(all.Raw(0))
 	for _, h := range hs {
 		s.guard(func() error { h.f(name, all.Slice(1)); return nil })
 	}

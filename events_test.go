@@ -241,6 +241,29 @@ func TestCatchAll(t *testing.T) {
 	})
 }
 
+func TestCatchAllOutgoingRemoved(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, nil)
+		var ev events
+		var refs socketRef
+		e.srv.OnConnection(func(s *socketio.Socket) {
+			refs.add(s)
+			remove := s.PrependAnyOutgoing(func(name string, _ socketio.Args) { ev.add("out %s", name) })
+			s.Emit("before")
+			remove()
+		})
+		c := e.client(m)
+		id := c.connect("/", "")
+		c.next()
+		s := refs.get(t, id)
+		s.Emit("direct")
+		e.srv.Emit("broadcast")
+		c.next()
+		c.next()
+		ev.want(t, "out before")
+	})
+}
+
 func TestAsyncHandlerCanWaitForTheClient(t *testing.T) {
 	run(t, func(t *testing.T, m mode) {
 		e := newEnv(t, nil)

@@ -43,10 +43,6 @@ type Namespace struct {
 	onConnect   []func(*Socket)     // guarded by mu
 	onRoom      []RoomHandler       // guarded by mu
 	onServer    []ServerSideHandler // guarded by mu
-
-	// prepared caches the frames of the broadcast being delivered, framed
-	// once for all its recipients.
-	prepared preparedCache
 }
 
 func newNamespace(srv *Server, name string, parent *ParentNamespace) *Namespace {
@@ -264,42 +260,42 @@ func (v nspView) Name() string          { return v.n.name }
 func (v nspView) Parser() parser.Parser { return v.n.srv.cfg.Parser }
 func (v nspView) NextAckID() uint64     { return v.n.ackID.Add(1) - 1 }
 
-func (v nspView) Write(id string, p *parser.Packet, frames []parser.Frame, flags adapter.Flags) bool {
-	s := v.n.Socket(id)
-	if s == nil {
-		return false
-	}
-	s.notifyOutgoing(p)
-	if flags.Volatile && !s.conn.es.Writable() {
-		return true // dropped, as volatile packets are
-	}
-	return s.conn.es.SendPrepared(v.n.prepared.get(frames, flags.NoCompress)) == nil
-}
+// writeChunk is how many sockets a broadcast resolves per hold of the
+// namespace's lock: enough to make the locking cheap, few enough to sit
+// on the stack and not hold the lock for long.
+const writeChunk = 64
 
-// preparedCache remembers the prepared messages of the last frames it
-// was asked for: an adapter delivers one broadcast's frames to each
-// recipient in turn, so they are framed once.
-type preparedCache struct {
-	mu         sync.Mutex
-	key        *parser.Frame
-	noCompress bool
-	msgs       []*engineio.PreparedMessage
-}
-
-func (c *preparedCache) get(frames []parser.Frame, noCompress bool) []*engineio.PreparedMessage {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(frames) > 0 && c.key == &frames[0] && c.noCompress == noCompress && len(c.msgs) == len(frames) {
-		return c.msgs
-	}
+func (v nspView) Write(ids []string, p *parser.Packet, frames []parser.Frame, flags adapter.Flags) int {
+	// Framed once for all: each session writes the same prepared bytes.
 	msgs := make([]*engineio.PreparedMessage, len(frames))
 	for i, f := range frames {
-		msgs[i] = engineio.NewPreparedMessage(engineio.Message{Data: f.Data, Binary: f.Binary, NoCompress: noCompress})
+		msgs[i] = engineio.NewPreparedMessage(engineio.Message{Data: f.Data, Binary: f.Binary, NoCompress: flags.NoCompress})
 	}
-	if len(frames) > 0 {
-		c.key, c.noCompress, c.msgs = &frames[0], noCompress, msgs
+	taken := 0
+	var chunk [writeChunk]*Socket
+	for len(ids) > 0 {
+		batch := ids[:min(len(ids), writeChunk)]
+		ids = ids[len(batch):]
+		found := chunk[:0]
+		v.n.mu.RLock()
+		for _, id := range batch {
+			if s := v.n.sockets[id]; s != nil {
+				found = append(found, s)
+			}
+		}
+		v.n.mu.RUnlock()
+		for _, s := range found {
+			s.notifyOutgoing(p)
+			if flags.Volatile && !s.conn.es.Writable() {
+				taken++ // dropped, as volatile packets are
+				continue
+			}
+			if s.conn.es.SendPrepared(msgs) == nil {
+				taken++
+			}
+		}
 	}
-	return msgs
+	return taken
 }
 
 func (v nspView) ExpectAck(id string, ackID uint64, fn func(parser.Args)) bool {

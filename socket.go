@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ab218a8d/socketio/engineio"
@@ -39,8 +40,10 @@ type Socket struct {
 	ctx       context.Context
 	cancel    context.CancelFunc
 
+	// The handler slices (in handlers, anyIn, anyOut, middlewares) are
+	// copy-on-write: once stored, a slice is never modified, so an event
+	// takes them under mu and runs them after unlocking, without a copy.
 	mu            sync.Mutex
-	connected     bool                      // guarded by mu
 	gone          bool                      // guarded by mu: cleaned up, joins are ignored
 	handlers      map[string][]EventHandler // guarded by mu
 	anyIn         []*anyHandler             // guarded by mu
@@ -51,6 +54,13 @@ type Socket struct {
 	onDisconnecti []DisconnectHandler       // guarded by mu ("disconnecting")
 	onError       []func(error)             // guarded by mu
 	data          any                       // guarded by mu
+
+	// connected is written under mu, with the state that goes with it,
+	// and read without locking by every emit.
+	connected atomic.Bool
+	// hasAnyOut is whether anyOut is not empty, written under mu: every
+	// packet sent, broadcasts included, checks it without locking.
+	hasAnyOut atomic.Bool
 }
 
 type anyHandler struct{ f AnyHandler }
@@ -95,11 +105,7 @@ func (s *Socket) Conn() *engineio.Session { return s.conn.es }
 func (s *Socket) Context() context.Context { return s.ctx }
 
 // Connected reports whether the socket is connected.
-func (s *Socket) Connected() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.connected
-}
+func (s *Socket) Connected() bool { return s.connected.Load() }
 
 // Data returns the value set with SetData.
 func (s *Socket) Data() any {
@@ -137,7 +143,7 @@ func (s *Socket) Leave(room string) { s.nsp.adapter.Del(s.id, room) }
 // in the order they were registered.
 func (s *Socket) On(event string, h EventHandler) {
 	s.mu.Lock()
-	s.handlers[event] = append(s.handlers[event], h)
+	s.handlers[event] = append(slices.Clip(s.handlers[event]), h)
 	s.mu.Unlock()
 }
 
@@ -176,8 +182,9 @@ func (s *Socket) addAny(list *[]*anyHandler, h AnyHandler, prepend bool) func() 
 	if prepend {
 		*list = append([]*anyHandler{e}, *list...)
 	} else {
-		*list = append(*list, e)
+		*list = append(slices.Clip(*list), e)
 	}
+	s.hasAnyOut.Store(len(s.anyOut) > 0)
 	s.mu.Unlock()
 	return func() {
 		s.mu.Lock()
@@ -185,6 +192,7 @@ func (s *Socket) addAny(list *[]*anyHandler, h AnyHandler, prepend bool) func() 
 		for i, x := range *list {
 			if x == e {
 				*list = append((*list)[:i:i], (*list)[i+1:]...)
+				s.hasAnyOut.Store(len(s.anyOut) > 0)
 				return
 			}
 		}
@@ -194,6 +202,7 @@ func (s *Socket) addAny(list *[]*anyHandler, h AnyHandler, prepend bool) func() 
 func (s *Socket) clearAny(list *[]*anyHandler) {
 	s.mu.Lock()
 	*list = nil
+	s.hasAnyOut.Store(len(s.anyOut) > 0)
 	s.mu.Unlock()
 }
 
@@ -202,7 +211,7 @@ func (s *Socket) clearAny(list *[]*anyHandler) {
 // handlers; the client is told nothing.
 func (s *Socket) Use(m EventMiddleware) {
 	s.mu.Lock()
-	s.middlewares = append(s.middlewares, m)
+	s.middlewares = append(slices.Clip(s.middlewares), m)
 	s.mu.Unlock()
 }
 
@@ -352,19 +361,26 @@ func (s *Socket) emit(f emitFlags, event string, args []any) error {
 		return ErrDisconnected
 	}
 	args, ack := takeAck(args)
-	p, err := eventPacket(s.nsp.name, event, args)
+	p := parser.Packet{Type: parser.Event, Namespace: s.nsp.name}
+	if ack != nil {
+		// As the reference, the id is taken before encoding.
+		p.ID, p.HasID = s.nsp.ackID.Add(1)-1, true
+	}
+	text := startText(&p, len(event)+3+argsSize(args))
+	start := len(text)
+	text, err := appendEventData(text, &p.Attachments, event, args)
 	if err != nil {
 		return err
 	}
+	text = finishText(&p, text, start)
 	if ack != nil {
-		p.ID, p.HasID = s.nsp.ackID.Add(1)-1, true
 		s.expectAck(p.ID, ack)
 		if f.hasTimeout {
 			s.armAckTimeout(p.ID, f.timeout)
 		}
 	}
-	s.notifyOutgoing(p)
-	if err := s.conn.writePacket(p, f.volatile, f.noCompress); err != nil {
+	s.notifyOutgoing(&p)
+	if err := s.conn.writeText(&p, text, f.volatile, f.noCompress); err != nil {
 		if ack != nil {
 			s.cancelAck(p.ID)
 		}
@@ -396,23 +412,6 @@ func waitAck(ctx context.Context, emit func(h func(Args, error)) error) (Args, e
 	case <-ctx.Done():
 		return Args{}, ctx.Err()
 	}
-}
-
-// eventPacket builds the EVENT packet for event and args.
-func eventPacket(nsp, event string, args []any) (*parser.Packet, error) {
-	var att [][]byte
-	data := make([]byte, 0, 32+len(event))
-	data = append(data, '[')
-	data = parser.AppendString(data, event)
-	for _, a := range args {
-		data = append(data, ',')
-		var err error
-		if data, err = parser.AppendValue(data, &att, a); err != nil {
-			return nil, fmt.Errorf("socketio: encoding the arguments of %q: %w", event, err)
-		}
-	}
-	data = append(data, ']')
-	return &parser.Packet{Type: parser.Event, Namespace: nsp, Data: data, Attachments: att}, nil
 }
 
 // expectAck registers the handler of acknowledgement id. It reports false
@@ -458,7 +457,7 @@ func (s *Socket) cancelAck(id uint64) { s.takeAck(id) }
 // the client gets the CONNECT reply.
 func (s *Socket) onConnect() {
 	s.mu.Lock()
-	s.connected = true
+	s.connected.Store(true)
 	s.mu.Unlock()
 	s.Join(s.id)
 	s.conn.writePacket(&parser.Packet{Type: parser.Connect, Namespace: s.nsp.name, Data: []byte(`{"sid":"` + s.id + `"}`)}, false, false)
@@ -484,7 +483,7 @@ func (s *Socket) onPacket(p *parser.Packet) {
 // ErrDisconnected.
 func (s *Socket) onClose(reason DisconnectReason, desc error) {
 	s.mu.Lock()
-	if !s.connected {
+	if !s.connected.Load() {
 		s.mu.Unlock()
 		return
 	}
@@ -496,7 +495,7 @@ func (s *Socket) onClose(reason DisconnectReason, desc error) {
 	s.cleanup()
 	s.conn.left(s)
 	s.mu.Lock()
-	s.connected = false
+	s.connected.Store(false)
 	after := append([]DisconnectHandler(nil), s.onDisconnect...)
 	acks := s.acks
 	s.acks = map[uint64]*pendingAck{}

@@ -89,9 +89,10 @@ type Namespace interface {
 	// Parser encodes the namespace's packets.
 	Parser() parser.Parser
 	// Write hands p's frames, encoded once for all recipients, to the
-	// local socket id. It reports whether the socket is connected here and
-	// took them (a volatile write may be dropped).
-	Write(id SocketID, p *parser.Packet, frames []parser.Frame, flags Flags) bool
+	// local sockets ids, all of a broadcast's at once, so that they are
+	// framed once too. It returns how many of the sockets are connected
+	// here and took them (a volatile write may be dropped).
+	Write(ids []SocketID, p *parser.Packet, frames []parser.Frame, flags Flags) int
 	// NextAckID returns a fresh acknowledgement id.
 	NextAckID() uint64
 	// ExpectAck arranges for fn to receive the acknowledgement with ackID

@@ -200,9 +200,7 @@ func (m *Memory) Broadcast(p *parser.Packet, opts BroadcastOptions) error {
 	if err != nil {
 		return err
 	}
-	for _, id := range m.Sockets(opts) {
-		m.nsp.Write(id, p, frames, opts.Flags)
-	}
+	m.nsp.Write(m.Sockets(opts), p, frames, opts.Flags)
 	return nil
 }
 
@@ -215,22 +213,21 @@ func (m *Memory) BroadcastWithAck(p *parser.Packet, opts BroadcastOptions, clien
 	if err != nil {
 		return err
 	}
-	targets := m.Sockets(opts)
-	reached := make([]SocketID, 0, len(targets))
-	for _, id := range targets {
-		if !m.nsp.ExpectAck(id, q.ID, ack) {
-			continue
+	// Each socket awaits its ack before the packet can reach it. A socket
+	// that then fails to take the packet is closing, and drops its acks.
+	waiting := m.Sockets(opts)
+	n := 0
+	for _, id := range waiting {
+		if m.nsp.ExpectAck(id, q.ID, ack) {
+			waiting[n] = id
+			n++
 		}
-		if !m.nsp.Write(id, &q, frames, opts.Flags) {
-			m.nsp.CancelAck(id, q.ID)
-			continue
-		}
-		reached = append(reached, id)
 	}
-	clientCount(len(reached))
-	if len(reached) > 0 {
+	waiting = waiting[:n]
+	clientCount(m.nsp.Write(waiting, &q, frames, opts.Flags))
+	if len(waiting) > 0 {
 		time.AfterFunc(opts.Flags.Timeout, func() {
-			for _, id := range reached {
+			for _, id := range waiting {
 				m.nsp.CancelAck(id, q.ID)
 			}
 		})

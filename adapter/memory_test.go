@@ -36,14 +36,18 @@ func (f *fakeNamespace) NextAckID() uint64 {
 	f.nextID++
 	return f.nextID - 1
 }
-func (f *fakeNamespace) Write(id string, p *parser.Packet, frames []parser.Frame, flags adapter.Flags) bool {
+func (f *fakeNamespace) Write(ids []string, p *parser.Packet, frames []parser.Frame, flags adapter.Flags) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.gone[id] {
-		return false
+	n := 0
+	for _, id := range ids {
+		if f.gone[id] {
+			continue
+		}
+		f.written[id] = append(f.written[id], string(frames[0].Data))
+		n++
 	}
-	f.written[id] = append(f.written[id], string(frames[0].Data))
-	return true
+	return n
 }
 func (f *fakeNamespace) ExpectAck(id string, ackID uint64, fn func(parser.Args)) bool {
 	f.mu.Lock()

@@ -109,6 +109,23 @@ func (a Args) MarshalJSON() ([]byte, error) {
 }
 
 func decodeValue(raw []byte, attachments [][]byte, v any) error {
+	if s, ok := plainString(raw); ok {
+		// The common case, without encoding/json: a string into a string,
+		// or into an empty interface (one that holds a pointer is decoded
+		// through, which is encoding/json's to do).
+		switch p := v.(type) {
+		case *string:
+			if p != nil {
+				*p = string(s)
+				return nil
+			}
+		case *any:
+			if p != nil && *p == nil {
+				*p = string(s)
+				return nil
+			}
+		}
+	}
 	if len(attachments) == 0 || !bytes.Contains(raw, placeholderKey) {
 		return json.Unmarshal(raw, v)
 	}

@@ -162,7 +162,7 @@ func decodeText(s []byte, maxAttachments int) (*Packet, int, error) {
 	}
 	if i < len(s) {
 		p.Data = s[i:]
-		if !json.Valid(p.Data) {
+		if !validJSON(p.Data) {
 			return nil, 0, invalid("payload is not JSON")
 		}
 	}
@@ -204,8 +204,12 @@ func validEventName(data []byte) bool {
 	}
 	switch c := data[i]; {
 	case c == '"':
+		raw := data[i:skipString(data, i)]
+		if s, ok := plainString(raw); ok {
+			return !IsReserved(string(s))
+		}
 		var name string
-		if json.Unmarshal(data[i:skipString(data, i)], &name) != nil {
+		if json.Unmarshal(raw, &name) != nil {
 			return false
 		}
 		return !IsReserved(name)

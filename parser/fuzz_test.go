@@ -3,6 +3,7 @@ package parser
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"testing"
 )
 
@@ -73,6 +74,42 @@ func FuzzAppendString(f *testing.F) {
 		var back string
 		if err := json.Unmarshal(b, &back); err != nil {
 			t.Fatalf("AppendString(%q) = %q is not JSON: %v", s, b, err)
+		}
+	})
+}
+
+// FuzzValidJSON checks that validJSON agrees with json.Valid.
+func FuzzValidJSON(f *testing.F) {
+	for _, s := range []string{
+		`["echo","x"]`, ` {"a":[1,-2.5e+3,true,false,null,{}]} `, `"\u00e9\n\/"`, "\"\xff\"", "\"a\x01\"",
+		`01`, `-`, `1.`, `1e`, `1e+`, `.5`, `+1`, `[1,]`, `{"a"}`, `{"a":1,}`, `[`, `"\u12"`, `"\x"`, `tru`, `nulls`, `[] []`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if got, want := validJSON(data), json.Valid(data); got != want {
+			t.Fatalf("validJSON(%q) = %v, json.Valid = %v", data, got, want)
+		}
+	})
+}
+
+// FuzzDecodeString checks that decoding an argument into a string or an
+// empty interface, which plain strings do without encoding/json, gives
+// what encoding/json gives.
+func FuzzDecodeString(f *testing.F) {
+	for _, s := range []string{`"a"`, `""`, `"\u00e9"`, `"é"`, "\"\xff\"", "\"a\x01\"", `"a\"b"`, `"a"b"`, `"`, `1`, `null`, `"a"  `} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var got, want string
+		gotErr, wantErr := decodeValue(raw, nil, &got), json.Unmarshal(raw, &want)
+		if (gotErr == nil) != (wantErr == nil) || got != want {
+			t.Fatalf("%q into a string: %q, %v; encoding/json: %q, %v", raw, got, gotErr, want, wantErr)
+		}
+		var gotAny, wantAny any
+		gotErr, wantErr = decodeValue(raw, nil, &gotAny), json.Unmarshal(raw, &wantAny)
+		if (gotErr == nil) != (wantErr == nil) || !reflect.DeepEqual(gotAny, wantAny) {
+			t.Fatalf("%q into an interface: %#v, %v; encoding/json: %#v, %v", raw, gotAny, gotErr, wantAny, wantErr)
 		}
 	})
 }

@@ -1,6 +1,8 @@
 package parser
 
-// Scanning helpers for JSON text that json.Valid has accepted: they find
+import "unicode/utf8"
+
+// Scanning helpers for JSON text known to be valid: they find
 // where values start and end without decoding them, so that arguments can
 // be decoded lazily, one by one.
 
@@ -94,4 +96,26 @@ func SplitArray(b []byte) [][]byte {
 		i = skipSpace(b, i+1)
 	}
 	return out
+}
+
+// plainString returns the contents of raw if raw is a JSON string that
+// decodes to exactly those bytes: no escape, no control character, valid
+// UTF-8. Most strings are such, and decode without encoding/json.
+func plainString(raw []byte) ([]byte, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return nil, false
+	}
+	s := raw[1 : len(raw)-1]
+	var high byte // the bits of every byte: is any not ASCII?
+	for _, c := range s {
+		if c < 0x20 || c == '"' || c == '\\' {
+			return nil, false
+		}
+		high |= c
+	}
+	// encoding/json turns invalid UTF-8 into U+FFFD: leave that to it.
+	if high >= utf8.RuneSelf && !utf8.Valid(s) {
+		return nil, false
+	}
+	return s, true
 }

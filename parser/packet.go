@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -92,4 +93,19 @@ func IsReserved(name string) bool {
 		return true
 	}
 	return false
+}
+
+// EventName returns the event name that raw, the first element of an
+// EVENT's data, carries: a JSON string decoded, or a number as written.
+func EventName(raw []byte) string {
+	if s, ok := plainString(raw); ok {
+		return string(s)
+	}
+	if len(raw) > 0 && raw[0] == '"' {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			return s
+		}
+	}
+	return string(raw)
 }

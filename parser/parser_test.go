@@ -357,3 +357,15 @@ func TestTypeString(t *testing.T) {
 		t.Fatal("type names")
 	}
 }
+
+func TestValidJSONDepth(t *testing.T) {
+	for _, n := range []int{maxDepth, maxDepth + 1} {
+		for _, open := range []string{"[", `{"a":`} {
+			close := map[string]string{"[": "]", `{"a":`: "}"}[open]
+			data := []byte(strings.Repeat(open, n) + "1" + strings.Repeat(close, n))
+			if got, want := validJSON(data), json.Valid(data); got != want {
+				t.Errorf("%d levels of %s: validJSON = %v, json.Valid = %v", n, open, got, want)
+			}
+		}
+	}
+}
