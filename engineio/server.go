@@ -25,7 +25,8 @@ type Server struct {
 	closing  bool                // guarded by mu: no new sessions
 	idle     chan struct{}       // guarded by mu: closed when closing and no session is left
 
-	tasks tasks // the goroutines the server starts: WebSocket readers and writers
+	tasks   tasks // the goroutines the server starts: WebSocket readers and writers
+	flusher flusher
 }
 
 // tasks counts running goroutines. Unlike sync.WaitGroup it allows a new
@@ -73,6 +74,7 @@ func NewServer(h Handler, opts *Options) *Server {
 		handler:  h,
 		sessions: make(map[string]*Session),
 	}
+	srv.flusher.srv = srv
 	srv.upgrader = websocket.NewUpgrader(websocket.UpgraderOptions{
 		ReadLimit:            cfg.MaxHTTPBufferSize,
 		Compression:          cfg.PerMessageDeflate,

@@ -327,8 +327,8 @@ func (s *Session) enqueueLocked(p outPacket) {
 }
 
 // kickLocked makes sure the queue gets written: on WebSocket by the reader
-// once its handler returns, or by a short-lived writer goroutine; on
-// polling by waking the pending GET.
+// once its handler returns, or by the server's flusher; on polling by
+// waking the pending GET.
 func (s *Session) kickLocked() {
 	if s.transport == WebSocket && s.ws != nil {
 		if s.writing {
@@ -339,7 +339,7 @@ func (s *Session) kickLocked() {
 			s.readerFlush = true
 			return
 		}
-		s.startWriter()
+		s.srv.flusher.add(s)
 		return
 	}
 	select {
@@ -348,8 +348,8 @@ func (s *Session) kickLocked() {
 	}
 }
 
-// startWriter writes the queue on a new goroutine. It is on the path of
-// every broadcast recipient, so it avoids the closure of goTracked.
+// startWriter writes the queue on a new goroutine, which may block on a
+// client slow to read, after what an earlier non-blocking write left.
 func (s *Session) startWriter() {
 	s.srv.tasks.add()
 	go s.runWriter()
@@ -357,7 +357,67 @@ func (s *Session) startWriter() {
 
 func (s *Session) runWriter() {
 	defer s.srv.tasks.done()
+	s.mu.Lock()
+	ws := s.ws
+	s.mu.Unlock()
+	cfg := s.srv.cfg
+	ws.SetWriteDeadline(time.Now().Add(cfg.PingInterval + cfg.PingTimeout))
+	if err := ws.Flush(); err != nil {
+		s.mu.Lock()
+		s.writing = false
+		s.mu.Unlock()
+		s.closeNow(ReasonTransportError, err)
+		return
+	}
 	s.writeWebSocket()
+}
+
+// flusher writes, on one goroutine and without blocking, the queues of the
+// sessions that a broadcast (or any emit from outside their reader) left
+// waiting: no goroutine per recipient.
+type flusher struct {
+	srv     *Server
+	mu      sync.Mutex
+	pending []*Session // sessions whose s.writing they own
+	spare   []*Session
+	running bool
+}
+
+// add has s's queue written. The caller has set s.writing.
+func (f *flusher) add(s *Session) {
+	f.mu.Lock()
+	f.pending = append(f.pending, s)
+	start := !f.running
+	f.running = true
+	f.mu.Unlock()
+	if start {
+		f.srv.tasks.add()
+		go f.run()
+	}
+}
+
+func (f *flusher) run() {
+	defer f.srv.tasks.done()
+	for {
+		f.mu.Lock()
+		batch := f.pending
+		if len(batch) == 0 {
+			f.running = false
+			f.mu.Unlock()
+			return
+		}
+		f.pending, f.spare = f.spare[:0], nil
+		f.mu.Unlock()
+		for _, s := range batch {
+			s.writeNonblocking()
+		}
+		clear(batch)
+		f.mu.Lock()
+		if f.spare == nil {
+			f.spare = batch[:0]
+		}
+		f.mu.Unlock()
+	}
 }
 
 // Close closes the session gracefully: what is queued is delivered, then

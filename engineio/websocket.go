@@ -71,42 +71,21 @@ func (s *Session) receive(p packet.Packet) bool {
 		return false
 	}
 	if flush {
-		s.writeWebSocket()
+		s.writeNonblocking()
 	}
 	return true
 }
 
-// writeWebSocket writes the queue until it is empty. Only the goroutine that
-// set s.writing runs it.
+// writeWebSocket writes the queue until it is empty, blocking on a client
+// slow to read. Only the goroutine that set s.writing runs it.
 func (s *Session) writeWebSocket() {
 	for {
-		s.mu.Lock()
-		if s.state == stateClosed {
-			s.writing = false
-			s.mu.Unlock()
+		batch, ws, ok := s.takeBatch()
+		if !ok {
 			return
 		}
-		batch := s.queue
-		if len(batch) == 0 {
-			s.writing = false
-			closing := s.state == stateClosing
-			s.mu.Unlock()
-			if closing {
-				s.closeNow(ReasonForcedClose, nil)
-			}
-			return
-		}
-		s.queue, s.spare, s.queueBytes = s.spare[:0], nil, 0
-		ws := s.ws
-		s.mu.Unlock()
-
-		err := s.writeFrames(ws, batch)
-		clear(batch)
-		s.mu.Lock()
-		if s.state != stateClosed && s.spare == nil {
-			s.spare = batch[:0]
-		}
-		s.mu.Unlock()
+		_, err := s.writeFrames(ws, batch, false)
+		s.returnBatch(batch)
 		if err != nil {
 			s.closeNow(ReasonTransportError, err)
 			return
@@ -114,13 +93,76 @@ func (s *Session) writeWebSocket() {
 	}
 }
 
-// writeFrames writes one frame per packet, as few writes as it can. A
-// write may not take longer than a heartbeat round: a client that stops
-// reading is then closed.
-func (s *Session) writeFrames(ws *websocket.Conn, batch []outPacket) error {
-	cfg := s.srv.cfg
-	ws.SetWriteDeadline(time.Now().Add(cfg.PingInterval + cfg.PingTimeout))
-	w := ws.NewBatch()
+// writeNonblocking writes the queue without blocking: a broadcast writes to
+// each recipient this way, and the reader after its handler. What the
+// socket does not take at once is left to a writer goroutine, as is a
+// queue that keeps refilling. Only the goroutine that set s.writing runs
+// it.
+func (s *Session) writeNonblocking() {
+	for range 2 {
+		batch, ws, ok := s.takeBatch()
+		if !ok {
+			return
+		}
+		done, err := s.writeFrames(ws, batch, true)
+		s.returnBatch(batch)
+		if err != nil {
+			s.closeNow(ReasonTransportError, err)
+			return
+		}
+		if !done {
+			break
+		}
+	}
+	s.startWriter()
+}
+
+// takeBatch takes the queue to write it. When there is nothing left, it
+// ends the writing (closing a session that was waiting for its queue to
+// drain) and reports false.
+func (s *Session) takeBatch() ([]outPacket, *websocket.Conn, bool) {
+	s.mu.Lock()
+	if s.state == stateClosed {
+		s.writing = false
+		s.mu.Unlock()
+		return nil, nil, false
+	}
+	batch := s.queue
+	if len(batch) == 0 {
+		s.writing = false
+		closing := s.state == stateClosing
+		s.mu.Unlock()
+		if closing {
+			s.closeNow(ReasonForcedClose, nil)
+		}
+		return nil, nil, false
+	}
+	s.queue, s.spare, s.queueBytes = s.spare[:0], nil, 0
+	ws := s.ws
+	s.mu.Unlock()
+	return batch, ws, true
+}
+
+// returnBatch keeps a written batch's array for the next one.
+func (s *Session) returnBatch(batch []outPacket) {
+	clear(batch)
+	s.mu.Lock()
+	if s.state != stateClosed && s.spare == nil {
+		s.spare = batch[:0]
+	}
+	s.mu.Unlock()
+}
+
+// writeFrames writes one frame per packet, as few writes as it can, and
+// reports whether all went out (without blocking, what the socket did not
+// take waits in ws). A blocking write may not take longer than a heartbeat
+// round: a client that stops reading is then closed.
+func (s *Session) writeFrames(ws *websocket.Conn, batch []outPacket, nonblocking bool) (bool, error) {
+	if !nonblocking {
+		cfg := s.srv.cfg
+		ws.SetWriteDeadline(time.Now().Add(cfg.PingInterval + cfg.PingTimeout))
+	}
+	w := ws.NewBatch(nonblocking)
 	for _, p := range batch {
 		switch {
 		case p.prep != nil && !(p.Binary && s.b64):
@@ -133,7 +175,10 @@ func (s *Session) writeFrames(ws *websocket.Conn, batch []outPacket) error {
 			w.Message(false, '0'+byte(p.Type), p.Data, !p.noCompress)
 		}
 	}
-	return w.Flush()
+	if nonblocking {
+		return w.TryFlush()
+	}
+	return true, w.Flush()
 }
 
 // probe runs the upgrade of a polling session on a new WebSocket: answer
@@ -196,7 +241,7 @@ func (s *Session) completeUpgrade(ws *websocket.Conn) bool {
 	}
 	s.mu.Unlock()
 	if flush {
-		s.writeWebSocket()
+		s.writeNonblocking()
 	}
 	return true
 }

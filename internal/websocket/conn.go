@@ -17,6 +17,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -86,6 +87,7 @@ type Conn struct {
 	wmu       sync.Mutex
 	closeSent bool    // under wmu
 	corked    *[]byte // under wmu: the handshake response, until the first write
+	unsent    []byte  // under wmu: what TryFlush could not write, to go first
 
 	closeOnce sync.Once
 	closed    atomic.Bool                   // Close was called
@@ -168,7 +170,8 @@ func (c *Conn) Write(frames []byte) error {
 	return err
 }
 
-// writeLocked writes b, after the handshake response if it is held back.
+// writeLocked writes b, after the handshake response if it is held back
+// and after what TryFlush left.
 func (c *Conn) writeLocked(b []byte) error {
 	if bp := c.corked; bp != nil {
 		c.corked = nil
@@ -177,8 +180,62 @@ func (c *Conn) writeLocked(b []byte) error {
 		putBuffer(bp)
 		return err
 	}
+	if len(c.unsent) > 0 {
+		_, err := c.nc.Write(c.unsent)
+		c.unsent = nil
+		if err != nil {
+			return err
+		}
+	}
+	if len(b) == 0 {
+		return nil
+	}
 	_, err := c.nc.Write(b)
 	return err
+}
+
+// Flush writes what TryFlush left, blocking until it is written or the
+// write deadline passes.
+func (c *Conn) Flush() error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	return c.writeLocked(nil)
+}
+
+// tryWriteLocked writes b without blocking and keeps what the socket does
+// not take. It reports whether all of b went out.
+func (c *Conn) tryWriteLocked(b []byte) (bool, error) {
+	if c.corked != nil || len(c.unsent) > 0 || c.rc == nil {
+		c.unsent = append(c.unsent, b...)
+		return false, nil
+	}
+	var n int
+	var errno error
+	err := c.rc.Write(func(fd uintptr) bool {
+		for {
+			n, errno = syscall.Write(int(fd), b)
+			if errno != syscall.EINTR {
+				return true
+			}
+		}
+	})
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		// The deadline of an earlier blocking write; the blocking
+		// writer that takes over sets a new one.
+		n = 0
+	case err != nil:
+		return false, err
+	case errno == syscall.EAGAIN:
+		n = 0
+	case errno != nil:
+		return false, os.NewSyscallError("write", errno)
+	}
+	if n == len(b) {
+		return true, nil
+	}
+	c.unsent = append(c.unsent[:0], b[n:]...)
+	return false, nil
 }
 
 // WriteMessage writes one message as a single frame; see AppendMessage.
@@ -329,13 +386,17 @@ const maxBatch = 64 << 10
 // Batch gathers frames to write them together: small frames then cost one
 // write between them.
 type Batch struct {
-	c   *Conn
-	bp  *[]byte
-	err error
+	c           *Conn
+	bp          *[]byte
+	err         error
+	nonblocking bool // to be ended by TryFlush
 }
 
-// NewBatch starts a batch of frames for c.
-func (c *Conn) NewBatch() Batch { return Batch{c: c, bp: getBuffer()} }
+// NewBatch starts a batch of frames for c, to be ended by Flush, or by
+// TryFlush if nonblocking.
+func (c *Conn) NewBatch(nonblocking bool) Batch {
+	return Batch{c: c, bp: getBuffer(), nonblocking: nonblocking}
+}
 
 // Message adds a message; see AppendMessage.
 func (b *Batch) Message(binary bool, prefix byte, data []byte, compress bool) {
@@ -349,14 +410,39 @@ func (b *Batch) Prepared(p *Prepared, compress bool) {
 	b.spill()
 }
 
-// spill writes the batch once it is large.
+// spill writes the batch once it is large: blocking, or for a batch to be
+// ended by TryFlush, by leaving it for the next Flush.
 func (b *Batch) spill() {
-	if len(*b.bp) >= maxBatch {
-		if b.err == nil {
+	if len(*b.bp) < maxBatch {
+		return
+	}
+	if b.err == nil {
+		if b.nonblocking {
+			b.c.wmu.Lock()
+			b.c.unsent = append(b.c.unsent, *b.bp...)
+			b.c.wmu.Unlock()
+		} else {
 			b.err = b.c.Write(*b.bp)
 		}
-		*b.bp = (*b.bp)[:0]
 	}
+	*b.bp = (*b.bp)[:0]
+}
+
+// TryFlush writes the batch without blocking and ends it. What the socket
+// does not take at once is kept, and goes out first with the next Flush or
+// write; TryFlush then reports false.
+func (b *Batch) TryFlush() (bool, error) {
+	c := b.c
+	c.wmu.Lock()
+	var done bool
+	err := b.err
+	if err == nil {
+		done, err = c.tryWriteLocked(*b.bp)
+	}
+	c.wmu.Unlock()
+	putBuffer(b.bp)
+	b.bp = nil
+	return done, err
 }
 
 // Flush writes what is left and ends the batch, returning the first error.

@@ -229,7 +229,7 @@ func TestFragmentedAndCompressed(t *testing.T) {
 			}
 		}
 		p := NewPrepared(false, '4', []byte(text))
-		b := e.conn.NewBatch()
+		b := e.conn.NewBatch(false)
 		b.Prepared(p, true)
 		b.Prepared(p, false)
 		b.Message(true, 0, []byte{1, 2, 3}, true)
@@ -615,5 +615,48 @@ func TestCorkedHandshake(t *testing.T) {
 	defer (<-conns).Close()
 	if _, got, err := c.ReadMessage(); err != nil || string(got) != "0open" {
 		t.Fatalf("got %q, %v", got, err)
+	}
+}
+
+// TryFlush never blocks: what a client slow to read does not take waits,
+// and goes out first, in order, with the next Flush.
+func TestTryFlushKeepsOrder(t *testing.T) {
+	s := newServer(t, UpgraderOptions{}, nil)
+	c := dialRaw(t, s, "")
+	e := s.accept()
+	msg := bytes.Repeat([]byte("x"), 16<<10)
+	sent := 0
+	for i := 0; ; i++ {
+		if i == 10000 {
+			t.Fatal("TryFlush took 160 MB without ever stopping")
+		}
+		b := e.conn.NewBatch(true)
+		b.Message(true, 0, binary.BigEndian.AppendUint32(append([]byte(nil), msg...), uint32(i)), false)
+		done, err := b.TryFlush()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent++
+		if !done {
+			break // the socket is full
+		}
+	}
+	// More after the socket filled: kept behind what is waiting.
+	b := e.conn.NewBatch(true)
+	b.Message(true, 0, binary.BigEndian.AppendUint32(append([]byte(nil), msg...), uint32(sent)), false)
+	if done, err := b.TryFlush(); done || err != nil {
+		t.Fatalf("TryFlush behind unsent bytes = %v, %v; want false", done, err)
+	}
+	sent++
+	flushed := make(chan error, 1)
+	go func() { flushed <- e.conn.Flush() }()
+	for i := range sent {
+		op, p := c.read()
+		if op != opBinary || len(p) != len(msg)+4 || binary.BigEndian.Uint32(p[len(msg):]) != uint32(i) {
+			t.Fatalf("frame %d of %d: opcode %d, %d bytes", i, sent, op, len(p))
+		}
+	}
+	if err := <-flushed; err != nil {
+		t.Fatal(err)
 	}
 }
