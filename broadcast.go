@@ -233,7 +233,7 @@ type RemoteSocket struct {
 
 func localRemote(s *Socket) *RemoteSocket {
 	data, _ := json.Marshal(s.Data())
-	return &RemoteSocket{ID: s.id, Handshake: s.handshake, Rooms: s.Rooms(), Data: data, nsp: s.nsp, local: s}
+	return &RemoteSocket{ID: s.id, Handshake: *s.Handshake(), Rooms: s.Rooms(), Data: data, nsp: s.nsp, local: s}
 }
 
 // Local returns the socket if it is connected to this server, or nil.

@@ -2,7 +2,6 @@ package socketio
 
 import (
 	"encoding/json"
-	"maps"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -24,15 +23,15 @@ type conn struct {
 	mu     sync.Mutex
 	closed bool        // guarded by mu
 	timer  *time.Timer // connect timeout; guarded by mu
-	// sockets maps namespace names to the connection's sockets. It is
-	// copy-on-write, replaced under mu (a connection joins few
-	// namespaces), so that dispatching a packet reads it without locking.
-	sockets atomic.Pointer[map[string]*Socket]
+	// sockets are the connection's sockets, one per namespace. The list
+	// is copy-on-write, replaced under mu (a connection joins few
+	// namespaces), so that dispatching a packet reads it without locking;
+	// nil while there are none.
+	sockets atomic.Pointer[[]*Socket]
 }
 
 func (srv *Server) openSession(es *engineio.Session) engineio.SessionHandler {
 	c := &conn{srv: srv, es: es, dec: srv.cfg.Parser.NewDecoder()}
-	c.setSockets(map[string]*Socket{})
 	if !srv.track(c) {
 		es.Close()
 		return c
@@ -46,7 +45,7 @@ func (srv *Server) openSession(es *engineio.Session) engineio.SessionHandler {
 // onConnectTimeout closes a connection that joined no namespace in time.
 func (c *conn) onConnectTimeout() {
 	c.mu.Lock()
-	idle := len(c.socketMap()) == 0 && !c.closed
+	idle := len(c.socketList()) == 0 && !c.closed
 	c.mu.Unlock()
 	if idle {
 		c.closeForced()
@@ -71,7 +70,7 @@ func (c *conn) OnMessage(m engineio.Message) {
 }
 
 func (c *conn) dispatch(p *parser.Packet) {
-	s := c.socketMap()[p.Namespace]
+	s := c.socketFor(p.Namespace)
 	switch {
 	case s == nil && p.Type == parser.Connect:
 		c.connect(p.Namespace, p.Data)
@@ -104,9 +103,8 @@ func (c *conn) joined(s *Socket) bool {
 	if c.closed {
 		return false
 	}
-	m := maps.Clone(c.socketMap())
-	m[s.nsp.name] = s
-	c.setSockets(m)
+	l := slices.DeleteFunc(slices.Clone(c.socketList()), func(o *Socket) bool { return o.nsp.name == s.nsp.name })
+	c.setSockets(append(l, s))
 	if c.timer != nil {
 		c.timer.Stop()
 		c.timer = nil
@@ -117,20 +115,39 @@ func (c *conn) joined(s *Socket) bool {
 // left forgets s.
 func (c *conn) left(s *Socket) {
 	c.mu.Lock()
-	if old := c.socketMap(); old[s.nsp.name] == s {
-		m := maps.Clone(old)
-		delete(m, s.nsp.name)
-		c.setSockets(m)
+	if old := c.socketList(); slices.Contains(old, s) {
+		c.setSockets(slices.DeleteFunc(slices.Clone(old), func(o *Socket) bool { return o == s }))
 	}
 	c.mu.Unlock()
 }
 
-func (c *conn) socketMap() map[string]*Socket { return *c.sockets.Load() }
+// socketList returns the connection's sockets; the slice must not be
+// modified.
+func (c *conn) socketList() []*Socket {
+	if l := c.sockets.Load(); l != nil {
+		return *l
+	}
+	return nil
+}
 
-// setSockets replaces the socket map: under mu, once c is shared.
-func (c *conn) setSockets(m map[string]*Socket) { c.sockets.Store(&m) }
+// socketFor returns the connection's socket in the namespace, or nil.
+func (c *conn) socketFor(nsp string) *Socket {
+	for _, s := range c.socketList() {
+		if s.nsp.name == nsp {
+			return s
+		}
+	}
+	return nil
+}
 
-func (c *conn) socketList() []*Socket { return slices.Collect(maps.Values(c.socketMap())) }
+// setSockets replaces the list: under mu, once c is shared.
+func (c *conn) setSockets(l []*Socket) {
+	if len(l) == 0 {
+		c.sockets.Store(nil)
+		return
+	}
+	c.sockets.Store(&l)
+}
 
 func (c *conn) isClosed() bool {
 	c.mu.Lock()
@@ -153,7 +170,7 @@ func (c *conn) closeSockets(reason DisconnectReason, desc error) {
 		c.timer = nil
 	}
 	sockets := c.socketList()
-	c.setSockets(map[string]*Socket{})
+	c.setSockets(nil)
 	c.mu.Unlock()
 	for _, s := range sockets {
 		s.onClose(reason, desc)

@@ -91,7 +91,7 @@ func (s *Socket) onEvent(p *parser.Packet) {
 	anyIn, mws := s.anyIn, s.middlewares
 	// The event's handlers, taken in the same hold of the lock: one per
 	// event in the common case, where no user code runs before them.
-	hs, connected := s.handlers[e.name], s.connected.Load()
+	hs, connected := s.handlersOf(e.name), s.connected.Load()
 	s.mu.Unlock()
 	for _, h := range anyIn {
 		s.guard(func() error { h.f(e.name, e.Args); return nil })
@@ -107,7 +107,7 @@ func (s *Socket) onEvent(p *parser.Packet) {
 	if len(anyIn) > 0 || len(mws) > 0 {
 		// They may have changed the handlers, or disconnected the socket.
 		s.mu.Lock()
-		hs, connected = s.handlers[e.name], s.connected.Load()
+		hs, connected = s.handlersOf(e.name), s.connected.Load()
 		s.mu.Unlock()
 	}
 	if !connected {

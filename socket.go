@@ -33,27 +33,34 @@ type DisconnectHandler func(reason DisconnectReason, description error)
 // safe for concurrent use. Its event handlers run one at a time, in the
 // order the client sent the events.
 type Socket struct {
-	id        string
-	nsp       *Namespace
-	conn      *conn
-	handshake Handshake
-	ctx       context.Context
-	cancel    context.CancelFunc
+	id     string
+	nsp    *Namespace
+	conn   *conn
+	issued time.Time
+	auth   json.RawMessage
+
+	// The handshake and the context are made on first use: an idle socket
+	// should cost little, and most applications never ask.
+	handshakeOnce sync.Once
+	handshake     *Handshake
 
 	// The handler slices (in handlers, anyIn, anyOut, middlewares) are
 	// copy-on-write: once stored, a slice is never modified, so an event
 	// takes them under mu and runs them after unlocking, without a copy.
 	mu            sync.Mutex
-	gone          bool                      // guarded by mu: cleaned up, joins are ignored
-	handlers      map[string][]EventHandler // guarded by mu
-	anyIn         []*anyHandler             // guarded by mu
-	anyOut        []*anyHandler             // guarded by mu
-	middlewares   []EventMiddleware         // guarded by mu
-	acks          map[uint64]*pendingAck    // guarded by mu
-	onDisconnect  []DisconnectHandler       // guarded by mu
-	onDisconnecti []DisconnectHandler       // guarded by mu ("disconnecting")
-	onError       []func(error)             // guarded by mu
-	data          any                       // guarded by mu
+	gone          bool                   // guarded by mu: cleaned up, joins are ignored
+	ctx           context.Context        // guarded by mu; nil until Context
+	cancel        context.CancelFunc     // guarded by mu
+	disconnected  bool                   // guarded by mu: the context is cancelled, or is born so
+	handlers      []eventHandlers        // guarded by mu
+	anyIn         []*anyHandler          // guarded by mu
+	anyOut        []*anyHandler          // guarded by mu
+	middlewares   []EventMiddleware      // guarded by mu
+	acks          map[uint64]*pendingAck // guarded by mu; nil until an ack is expected
+	onDisconnect  []DisconnectHandler    // guarded by mu
+	onDisconnecti []DisconnectHandler    // guarded by mu ("disconnecting")
+	onError       []func(error)          // guarded by mu
+	data          any                    // guarded by mu
 
 	// connected is written under mu, with the state that goes with it,
 	// and read without locking by every emit.
@@ -65,23 +72,31 @@ type Socket struct {
 
 type anyHandler struct{ f AnyHandler }
 
+// eventHandlers are the handlers of one event. A socket has a few events,
+// so a slice searched in order costs less memory than a map and no more
+// time.
+type eventHandlers struct {
+	name string
+	hs   []EventHandler
+}
+
+// handlersOf returns the handlers of event. The caller holds s.mu.
+func (s *Socket) handlersOf(event string) []EventHandler {
+	for i := range s.handlers {
+		if s.handlers[i].name == event {
+			return s.handlers[i].hs
+		}
+	}
+	return nil
+}
+
 type pendingAck struct {
 	fn    AckHandler
 	timer *time.Timer
 }
 
 func newSocket(n *Namespace, c *conn, auth json.RawMessage) *Socket {
-	ctx, cancel := context.WithCancel(context.Background())
-	return &Socket{
-		id:        id.New(),
-		nsp:       n,
-		conn:      c,
-		handshake: newHandshake(c.es.Request(), auth, time.Now()),
-		ctx:       ctx,
-		cancel:    cancel,
-		handlers:  make(map[string][]EventHandler),
-		acks:      make(map[uint64]*pendingAck),
-	}
+	return &Socket{id: id.New(), nsp: n, conn: c, issued: time.Now(), auth: auth}
 }
 
 // ID returns the socket's id: 20 URL-safe characters, distinct from the
@@ -92,7 +107,13 @@ func (s *Socket) ID() string { return s.id }
 func (s *Socket) Namespace() *Namespace { return s.nsp }
 
 // Handshake returns how the socket connected.
-func (s *Socket) Handshake() *Handshake { return &s.handshake }
+func (s *Socket) Handshake() *Handshake {
+	s.handshakeOnce.Do(func() {
+		h := newHandshake(s.conn.es.Request(), s.auth, s.issued)
+		s.handshake = &h
+	})
+	return s.handshake
+}
 
 // Request returns the HTTP request that opened the socket's connection.
 func (s *Socket) Request() *http.Request { return s.conn.es.Request() }
@@ -102,7 +123,17 @@ func (s *Socket) Request() *http.Request { return s.conn.es.Request() }
 func (s *Socket) Conn() *engineio.Session { return s.conn.es }
 
 // Context returns a context that is cancelled when the socket disconnects.
-func (s *Socket) Context() context.Context { return s.ctx }
+func (s *Socket) Context() context.Context {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ctx == nil {
+		s.ctx, s.cancel = context.WithCancel(context.Background())
+		if s.disconnected {
+			s.cancel()
+		}
+	}
+	return s.ctx
+}
 
 // Connected reports whether the socket is connected.
 func (s *Socket) Connected() bool { return s.connected.Load() }
@@ -143,14 +174,20 @@ func (s *Socket) Leave(room string) { s.nsp.adapter.Del(s.id, room) }
 // in the order they were registered.
 func (s *Socket) On(event string, h EventHandler) {
 	s.mu.Lock()
-	s.handlers[event] = append(slices.Clip(s.handlers[event]), h)
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	for i := range s.handlers {
+		if e := &s.handlers[i]; e.name == event {
+			e.hs = append(slices.Clip(e.hs), h)
+			return
+		}
+	}
+	s.handlers = append(s.handlers, eventHandlers{name: event, hs: []EventHandler{h}})
 }
 
 // Off removes every handler of an event.
 func (s *Socket) Off(event string) {
 	s.mu.Lock()
-	delete(s.handlers, event)
+	s.handlers = slices.DeleteFunc(s.handlers, func(e eventHandlers) bool { return e.name == event })
 	s.mu.Unlock()
 }
 
@@ -422,6 +459,9 @@ func (s *Socket) expectAck(id uint64, fn AckHandler) bool {
 	if s.gone {
 		return false
 	}
+	if s.acks == nil {
+		s.acks = make(map[uint64]*pendingAck)
+	}
 	s.acks[id] = &pendingAck{fn: fn}
 	return true
 }
@@ -498,9 +538,13 @@ func (s *Socket) onClose(reason DisconnectReason, desc error) {
 	s.connected.Store(false)
 	after := append([]DisconnectHandler(nil), s.onDisconnect...)
 	acks := s.acks
-	s.acks = map[uint64]*pendingAck{}
+	s.acks = nil
+	s.disconnected = true
+	cancel := s.cancel
 	s.mu.Unlock()
-	s.cancel()
+	if cancel != nil {
+		cancel()
+	}
 	for _, a := range acks {
 		if a.timer != nil {
 			a.timer.Stop()
