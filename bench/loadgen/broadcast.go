@@ -131,38 +131,32 @@ type receiver struct {
 
 func (r *receiver) run() {
 	defer r.alive.Add(-1)
-	for {
-		p, err := r.w.read()
-		if err != nil {
-			r.lost(err)
-			return
+	r.lost(r.w.receive(r.handle))
+}
+
+func (r *receiver) handle(p []byte) error {
+	switch classify(p) {
+	case kindPing:
+		return r.w.sendFrame(r.w.pong)
+	case kindEvent:
+		seq, ok := broadcastSeq(p)
+		if !ok {
+			return nil
 		}
-		switch classify(p) {
-		case kindPing:
-			if err := r.w.write(pongPacket); err != nil {
-				r.lost(err)
-				return
-			}
-		case kindEvent:
-			seq, ok := broadcastSeq(p)
-			if !ok {
-				continue
-			}
-			if r.ck.measuring() {
-				r.t.ops++
-			}
-			if r.tb.deliver(seq) {
-				select {
-				case r.tb.done <- pubDone{seq: seq, at: r.ck.now()}:
-				case <-r.stop:
-					return
-				}
-			}
-		case kindClose, kindDisconnect, kindInvalid:
-			r.lost(fmt.Errorf("server sent %q", abbrev(p)))
-			return
+		if r.ck.measuring() {
+			r.t.ops++
 		}
+		if r.tb.deliver(seq) {
+			select {
+			case r.tb.done <- pubDone{seq: seq, at: r.ck.now()}:
+			case <-r.stop:
+				return errDone
+			}
+		}
+	case kindClose, kindDisconnect, kindInvalid:
+		return fmt.Errorf("server sent %q", abbrev(p))
 	}
+	return nil
 }
 
 func (r *receiver) lost(err error) {
@@ -174,11 +168,9 @@ func (r *receiver) lost(err error) {
 }
 
 // publisher emits the broadcasts. Its run goroutine writes the publishes,
-// its readLoop goroutine reads its own copies and answers pings; mu
-// serializes their writes.
+// its readLoop goroutine reads its own copies and answers pings.
 type publisher struct {
 	w       *wsConn
-	mu      sync.Mutex
 	ck      *clock
 	t       *tally // latencies: publish to last delivery; errors: expired publishes; owned by run
 	log     *errorLog
@@ -192,30 +184,19 @@ type publisher struct {
 	dropped atomic.Int64 // the publisher's connection lost, by readLoop; added to t at the end
 }
 
-func (p *publisher) write(b []byte) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.w.write(b)
-}
-
 func (p *publisher) readLoop() {
-	for {
-		b, err := p.w.read()
-		if err == nil {
-			switch classify(b) {
-			case kindPing:
-				err = p.write(pongPacket)
-			case kindClose, kindDisconnect, kindInvalid:
-				err = fmt.Errorf("server sent %q", abbrev(b))
-			}
+	err := p.w.receive(func(b []byte) error {
+		switch classify(b) {
+		case kindPing:
+			return p.w.sendFrame(p.w.pong)
+		case kindClose, kindDisconnect, kindInvalid:
+			return fmt.Errorf("server sent %q", abbrev(b))
 		}
-		if err != nil {
-			if !p.ck.stopped() {
-				p.dropped.Add(1)
-				p.log.printf("publisher: connection lost: %v", err)
-			}
-			return
-		}
+		return nil
+	})
+	if !p.ck.stopped() {
+		p.dropped.Add(1)
+		p.log.printf("publisher: connection lost: %v", err)
 	}
 }
 
@@ -223,6 +204,8 @@ func (p *publisher) run() {
 	sent := make(map[uint64]int64, p.window) // outstanding publishes' send times
 	var seq uint64
 	msg := make([]byte, 0, len(p.payload)+48)
+	var frame []byte
+	wr := p.w.newWriter()
 	tick := time.NewTicker(min(p.timeout/4, time.Second))
 	defer tick.Stop()
 	for {
@@ -236,7 +219,8 @@ func (p *publisher) run() {
 			p.tb.arm(seq, n)
 			sent[seq] = p.ck.now()
 			msg = appendBroadcast(msg[:0], seq, p.payload)
-			if err := p.write(msg); err != nil {
+			frame = p.w.frame(frame[:0], msg)
+			if err := wr.write(frame); err != nil {
 				if !p.ck.stopped() {
 					p.t.dropped++
 					p.log.printf("publisher: connection lost: %v", err)

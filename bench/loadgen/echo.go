@@ -51,7 +51,8 @@ type loop struct {
 	payload  []byte // the emitted argument, JSON
 	ack      bool
 
-	msg  []byte    // the emit being written (ack: its id varies)
+	emit []byte    // echo: the emit's frame, always the same
+	msg  []byte    // ack: the emit being written (its id varies)
 	sent ring      // echo: send times, oldest first (replies come in order)
 	pend []pending // ack: outstanding ids and their send times
 	next uint64    // ack: next id
@@ -64,86 +65,74 @@ type pending struct {
 
 func (l *loop) run() {
 	if !l.ack {
-		l.msg = appendEcho(nil, l.payload)
+		l.emit = l.w.frame(nil, appendEcho(nil, l.payload))
 		l.sent = newRing(l.inflight)
 	} else {
 		l.msg = make([]byte, 0, len(l.payload)+32)
 		l.pend = make([]pending, 0, l.inflight)
 	}
 	for range l.inflight {
-		if !l.send() {
-			return
-		}
-	}
-	for {
-		p, err := l.w.read()
-		if err != nil {
+		if err := l.send(l.ck.now()); err != nil {
 			l.lost(err)
 			return
 		}
-		var start int64
-		switch classify(p) {
-		case kindPing:
-			if err := l.w.write(pongPacket); err != nil {
-				l.lost(err)
-				return
-			}
-			continue
-		case kindEvent:
-			if l.ack || !isEchoReply(p) {
-				continue // not ours: another event type the server may send
-			}
-			var ok bool
-			if start, ok = l.sent.pop(); !ok {
-				l.fail("echo reply with no emit outstanding: %q", abbrev(p))
-				continue
-			}
-		case kindAck:
-			if !l.ack {
-				continue
-			}
-			id, ok := ackID(p)
-			if ok {
-				start, ok = l.takePending(id)
-			}
-			if !ok {
-				l.fail("ack %q matches no outstanding id", abbrev(p))
-				continue
-			}
-		case kindClose, kindDisconnect, kindInvalid:
-			l.lost(fmt.Errorf("server sent %q", abbrev(p)))
-			return
-		default:
-			continue
-		}
-		now := l.ck.now()
-		if l.ck.measuring() {
-			l.t.ops++
-			l.t.lat = append(l.t.lat, now-start)
-		} else if l.ck.stopped() {
-			return
-		}
-		if !l.send() {
-			return
-		}
 	}
+	l.lost(l.w.receive(l.handle))
 }
 
-// send writes the next emit, and reports whether the client goes on.
-func (l *loop) send() bool {
+// handle takes one message from the server and, for a reply, sends the
+// next emit. It returns errDone once the run stopped.
+func (l *loop) handle(p []byte) error {
+	var start int64
+	switch classify(p) {
+	case kindPing:
+		return l.w.sendFrame(l.w.pong)
+	case kindEvent:
+		if l.ack || !isEchoReply(p) {
+			return nil // not ours: another event type the server may send
+		}
+		var ok bool
+		if start, ok = l.sent.pop(); !ok {
+			l.fail("echo reply with no emit outstanding: %q", abbrev(p))
+			return nil
+		}
+	case kindAck:
+		if !l.ack {
+			return nil
+		}
+		id, ok := ackID(p)
+		if ok {
+			start, ok = l.takePending(id)
+		}
+		if !ok {
+			l.fail("ack %q matches no outstanding id", abbrev(p))
+			return nil
+		}
+	case kindClose, kindDisconnect, kindInvalid:
+		return fmt.Errorf("server sent %q", abbrev(p))
+	default:
+		return nil
+	}
 	now := l.ck.now()
-	if l.ack {
-		l.msg = appendEchoAck(l.msg[:0], l.next, l.payload)
-		l.pend = append(l.pend, pending{id: l.next, sent: now})
-		l.next++
-	} else {
+	if l.ck.measuring() {
+		l.t.ops++
+		l.t.lat = append(l.t.lat, now-start)
+	} else if l.ck.stopped() {
+		return errDone
+	}
+	return l.send(now)
+}
+
+// send writes the next emit, sent at now.
+func (l *loop) send(now int64) error {
+	if !l.ack {
 		l.sent.push(now)
+		return l.w.sendFrame(l.emit)
 	}
-	if err := l.w.write(l.msg); err != nil {
-		l.lost(err)
-		return false
-	}
-	return true
+	l.msg = appendEchoAck(l.msg[:0], l.next, l.payload)
+	l.pend = append(l.pend, pending{id: l.next, sent: now})
+	l.next++
+	return l.w.send(l.msg)
 }
 
 // takePending removes ack id from the outstanding ones and returns its

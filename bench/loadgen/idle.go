@@ -100,32 +100,26 @@ func (h *holder) run() {
 			h.warm.done()
 		}
 	}()
-	if err := h.w.write(appendEcho(nil, h.payload)); err != nil {
+	if err := h.w.send(appendEcho(nil, h.payload)); err != nil {
 		h.lost(err)
 		return
 	}
-	for {
-		p, err := h.w.read()
-		if err != nil {
-			h.lost(err)
-			return
+	h.lost(h.w.receive(h.handle))
+}
+
+func (h *holder) handle(p []byte) error {
+	switch classify(p) {
+	case kindPing:
+		return h.w.sendFrame(h.w.pong)
+	case kindEvent:
+		if !h.warmed.Load() && isEchoReply(p) {
+			h.warmed.Store(true)
+			h.warm.done()
 		}
-		switch classify(p) {
-		case kindPing:
-			if err := h.w.write(pongPacket); err != nil {
-				h.lost(err)
-				return
-			}
-		case kindEvent:
-			if !h.warmed.Load() && isEchoReply(p) {
-				h.warmed.Store(true)
-				h.warm.done()
-			}
-		case kindClose, kindDisconnect, kindInvalid:
-			h.lost(fmt.Errorf("server sent %q", abbrev(p)))
-			return
-		}
+	case kindClose, kindDisconnect, kindInvalid:
+		return fmt.Errorf("server sent %q", abbrev(p))
 	}
+	return nil
 }
 
 // lost describes a connection that ended before the run did.

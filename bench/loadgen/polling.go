@@ -1,95 +1,68 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"net"
-	"net/http"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
-// newPollingClient returns the HTTP client every polling client of a run
-// shares: direct (no proxy), no compression, enough idle connections for a
-// GET and a POST per client.
-func newPollingClient(clients int) *http.Client {
-	return &http.Client{Transport: &http.Transport{
-		DialContext:         (&net.Dialer{}).DialContext,
-		MaxIdleConnsPerHost: 2*clients + 8,
-		IdleConnTimeout:     90 * time.Second,
-		DisableCompression:  true,
-	}}
-}
-
-// polling is one Engine.IO long-polling session, connected to "/".
+// polling is one Engine.IO long-polling session, connected to "/", on two
+// keep-alive connections: one for the GETs, one for the POSTs.
 type polling struct {
-	hc  *http.Client
-	url string // with the sid
-}
-
-// errHTTPStatus is wrapped by the error of a request answered with a
-// status other than 200.
-var errHTTPStatus = errors.New("unexpected HTTP status")
-
-// do sends one request and returns the response body in buf's storage.
-func do(ctx context.Context, hc *http.Client, method, url string, body []byte, buf []byte) ([]byte, error) {
-	var req *http.Request
-	var err error
-	if body != nil {
-		req, err = http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
-		if err == nil {
-			req.Header.Set("Content-Type", "text/plain;charset=UTF-8")
-		}
-	} else {
-		req, err = http.NewRequestWithContext(ctx, method, url, nil)
-	}
-	if err != nil {
-		return buf, err
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return buf, err
-	}
-	buf, err = readAll(resp.Body, buf[:0])
-	resp.Body.Close()
-	if err != nil {
-		return buf, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return buf, fmt.Errorf("%s: %w %s: %s", method, errHTTPStatus, resp.Status, abbrev(buf))
-	}
-	return buf, nil
+	get, post *httpConn
+	uri       string // with the sid
+	getReq    []byte // the GET request, always the same
 }
 
 // dialPolling opens a long-polling session and connects to "/" within
 // timeout: handshake GET, POST "40", GETs until the CONNECT reply.
-func dialPolling(ctx context.Context, hc *http.Client, e *endpoints, timeout time.Duration) (*polling, error) {
+func dialPolling(ctx context.Context, e *endpoints, timeout time.Duration) (*polling, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	buf, err := do(ctx, hc, http.MethodGet, e.polling, nil, make([]byte, 0, 512))
+	post, err := dialHTTP(ctx, e)
 	if err != nil {
 		return nil, fmt.Errorf("failed to open a polling session: %w", err)
 	}
+	pc := &polling{post: post}
+	if err := bounded(ctx, post.conn, func() error { return pc.handshake(e) }); err != nil {
+		return nil, fmt.Errorf("failed to connect: %w", err)
+	}
+	if pc.get, err = dialHTTP(ctx, e); err != nil {
+		post.conn.Close()
+		return nil, fmt.Errorf("failed to open the GET connection: %w", err)
+	}
+	return pc, nil
+}
+
+// handshake opens the session and connects to "/" on the POST connection.
+func (pc *polling) handshake(e *endpoints) error {
+	h := pc.post
+	body, err := h.roundTrip(appendGet(nil, e.host, e.pollURI))
+	if err != nil {
+		return fmt.Errorf("failed to open a polling session: %w", err)
+	}
 	var first []byte
-	splitPayload(buf, func(p []byte) bool { first = p; return false })
+	splitPayload(body, func(p []byte) bool { first = p; return false })
 	o, err := parseOpen(first)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	pc := &polling{hc: hc, url: e.polling + "&sid=" + o.SID}
-	if buf, err = do(ctx, hc, http.MethodPost, pc.url, connectPacket, buf); err != nil {
-		return nil, fmt.Errorf("failed to send CONNECT: %w", err)
+	pc.uri = e.pollURI + "&sid=" + url.QueryEscape(o.SID)
+	pc.getReq = appendGet(nil, e.host, pc.uri)
+	if _, err := h.roundTrip(appendPost(nil, e.host, pc.uri, connectPacket)); err != nil {
+		return fmt.Errorf("failed to send CONNECT: %w", err)
 	}
 	for {
-		if buf, err = do(ctx, hc, http.MethodGet, pc.url, nil, buf); err != nil {
-			return nil, fmt.Errorf("failed to read the CONNECT reply: %w", err)
+		body, err := h.roundTrip(pc.getReq)
+		if err != nil {
+			return fmt.Errorf("failed to read the CONNECT reply: %w", err)
 		}
 		var reply []byte
 		pings := 0
-		splitPayload(buf, func(p []byte) bool {
+		splitPayload(body, func(p []byte) bool {
 			switch classify(p) {
 			case kindPing:
 				pings++
@@ -101,24 +74,25 @@ func dialPolling(ctx context.Context, hc *http.Client, e *endpoints, timeout tim
 			return true
 		})
 		if reply != nil {
-			return pc, parseConnectReply(reply)
+			return parseConnectReply(reply)
 		}
 		if pings > 0 {
-			if _, err := do(ctx, hc, http.MethodPost, pc.url, pongPacket, nil); err != nil {
-				return nil, fmt.Errorf("failed to answer a ping: %w", err)
+			if _, err := h.roundTrip(appendPost(nil, e.host, pc.uri, pongPacket)); err != nil {
+				return fmt.Errorf("failed to answer a ping: %w", err)
 			}
 		}
 	}
 }
 
+// closeConns closes the session's connections; safe from any goroutine.
+func (pc *polling) closeConns() {
+	pc.get.conn.Close()
+	pc.post.conn.Close()
+}
+
 // runPollingEcho runs polling-echo: the echo closed loop over long-polling.
 func runPollingEcho(ctx context.Context, cfg *Config, e *endpoints) (Result, error) {
 	log := &errorLog{w: cfg.Errors}
-	hc := newPollingClient(cfg.Clients)
-	defer hc.CloseIdleConnections()
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-
 	sessions := make([]*polling, cfg.Clients)
 	var next, failed atomic.Int64
 	var dial sync.WaitGroup
@@ -129,7 +103,7 @@ func runPollingEcho(ctx context.Context, cfg *Config, e *endpoints) (Result, err
 				if i >= cfg.Clients {
 					return
 				}
-				s, err := dialPolling(ctx, hc, e, cfg.Timeout)
+				s, err := dialPolling(ctx, e, cfg.Timeout)
 				if err != nil {
 					failed.Add(1)
 					if ctx.Err() == nil {
@@ -151,11 +125,9 @@ func runPollingEcho(ctx context.Context, cfg *Config, e *endpoints) (Result, err
 		if s == nil {
 			continue
 		}
-		cctx, ccancel := context.WithCancel(ctx)
-		c := &pollEcho{polling: s, ctx: cctx, cancel: ccancel, ck: ck, log: log, id: i, msg: msg,
+		c := &pollEcho{polling: s, ck: ck, log: log, id: i, msg: msg, host: e.host,
 			t: &tally{lat: make([]int64, 0, 1024)}, toSend: cfg.Inflight, sent: newRing(cfg.Inflight),
-			wake: make(chan struct{}, 1)}
-		c.wake <- struct{}{}
+			getW: newWriter(s.get.in.raw), postFromGetW: newWriter(s.post.in.raw), postW: newWriter(s.post.in.raw)}
 		clients = append(clients, c)
 		wg.Go(c.getLoop)
 		wg.Go(c.postLoop)
@@ -164,12 +136,13 @@ func runPollingEcho(ctx context.Context, cfg *Config, e *endpoints) (Result, err
 		ck.run(ctx, cfg.Warmup, cfg.Duration)
 	}
 	ck.stop()
-	cancel()
+	for _, c := range clients {
+		c.closeConns()
+	}
 	wg.Wait()
-	closePolling(sessions, cfg.Concurrency)
+	closePolling(e, sessions, cfg.Concurrency)
 	tallies := make([]*tally, len(clients))
 	for i, c := range clients {
-		c.cancel()
 		c.t.errors += c.errors.Load()
 		if c.dropped.Load() {
 			c.t.dropped++
@@ -187,120 +160,154 @@ func runPollingEcho(ctx context.Context, cfg *Config, e *endpoints) (Result, err
 
 // pollEcho is one closed-loop echo client over long-polling. Its getLoop
 // goroutine keeps a GET pending and takes the replies; its postLoop
-// goroutine sends what getLoop asks for (emits, pongs), batched in one POST
-// at a time.
+// goroutine reads the POSTs' responses. Either sends a POST, with the
+// emits and pongs due, whenever there is something to send and no POST
+// is in flight.
 type pollEcho struct {
 	*polling
-	ctx    context.Context // ends both loops
-	cancel context.CancelFunc
-	ck     *clock
-	log    *errorLog
-	id     int
-	msg    []byte // the emit
-	t      *tally // owned by getLoop
+	ck   *clock
+	log  *errorLog
+	id   int
+	msg  []byte // the emit
+	host string
+	t    *tally // owned by getLoop
 
-	wake chan struct{} // something to send
+	// The loops' writers: getLoop writes its GETs and some POSTs, postLoop
+	// the other POSTs.
+	getW, postFromGetW, postW *writer
 
-	mu     sync.Mutex
-	pongs  int  // pongs to send; guarded by mu
-	toSend int  // emits to send; guarded by mu
-	sent   ring // send times of the outstanding emits; guarded by mu
+	mu      sync.Mutex
+	pongs   int    // pongs to send; guarded by mu
+	toSend  int    // emits to send; guarded by mu
+	sent    ring   // send times of the outstanding emits; guarded by mu
+	posting bool   // a POST is in flight; guarded by mu
+	body    []byte // the POST's payload; owned by the goroutine that set posting
+	postReq []byte // the POST; owned by the goroutine that set posting
 
 	errors  atomic.Int64
+	ended   atomic.Bool
 	dropped atomic.Bool
 }
 
 func (c *pollEcho) getLoop() {
-	buf := make([]byte, 0, 512)
-	for {
-		var err error
-		if buf, err = do(c.ctx, c.hc, http.MethodGet, c.url, nil, buf); err != nil {
-			c.lost(err)
-			return
+	if err := c.getW.write(c.getReq); err != nil {
+		c.lost(err)
+		return
+	}
+	c.lost(c.get.receive(c.handleGet))
+}
+
+// handleGet takes a GET's payload, sends what it calls for, and the next
+// GET.
+func (c *pollEcho) handleGet(r response) error {
+	if r.status != 200 {
+		return r.statusError()
+	}
+	var pings, replies int
+	var gone []byte
+	splitPayload(r.body, func(p []byte) bool {
+		switch classify(p) {
+		case kindPing:
+			pings++
+		case kindEvent:
+			if isEchoReply(p) {
+				replies++
+			}
+		case kindClose, kindDisconnect, kindInvalid:
+			gone = p
+			return false
 		}
-		var pings, replies int
-		var gone []byte
-		splitPayload(buf, func(p []byte) bool {
-			switch classify(p) {
-			case kindPing:
-				pings++
-			case kindEvent:
-				if isEchoReply(p) {
-					replies++
-				}
-			case kindClose, kindDisconnect, kindInvalid:
-				gone = p
-				return false
+		return true
+	})
+	if gone != nil {
+		return fmt.Errorf("server sent %q", abbrev(gone))
+	}
+	if pings+replies > 0 {
+		now := c.ck.now()
+		measuring, stopped := c.ck.measuring(), c.ck.stopped()
+		c.mu.Lock()
+		c.pongs += pings
+		for range replies {
+			start, ok := c.sent.pop()
+			if !ok {
+				c.fail("echo reply with no emit outstanding")
+				continue
 			}
-			return true
-		})
-		if pings+replies > 0 {
-			now := c.ck.now()
-			measuring, stopped := c.ck.measuring(), c.ck.stopped()
-			c.mu.Lock()
-			c.pongs += pings
-			for range replies {
-				start, ok := c.sent.pop()
-				if !ok {
-					c.fail("echo reply with no emit outstanding")
-					continue
-				}
-				if measuring {
-					c.t.ops++
-					c.t.lat = append(c.t.lat, now-start)
-				}
-				if !stopped {
-					c.toSend++
-				}
+			if measuring {
+				c.t.ops++
+				c.t.lat = append(c.t.lat, now-start)
 			}
-			c.mu.Unlock()
-			select {
-			case c.wake <- struct{}{}:
-			default:
+			if !stopped {
+				c.toSend++
 			}
 		}
-		if gone != nil {
-			c.lost(fmt.Errorf("server sent %q", abbrev(gone)))
-			return
+		req := c.nextPost(now)
+		c.mu.Unlock()
+		if req != nil {
+			if err := c.postFromGetW.write(req); err != nil {
+				return err
+			}
 		}
 	}
+	return c.getW.write(c.getReq)
 }
 
 func (c *pollEcho) postLoop() {
-	var body, resp []byte
-	for {
-		select {
-		case <-c.wake:
-		case <-c.ctx.Done():
-			return
-		}
-		body = body[:0]
-		now := c.ck.now()
-		c.mu.Lock()
-		for range c.pongs {
-			body = appendPacket(body, pongPacket)
-		}
-		for range c.toSend {
-			body = appendPacket(body, c.msg)
-			c.sent.push(now)
-		}
-		c.pongs, c.toSend = 0, 0
-		c.mu.Unlock()
-		if len(body) == 0 {
-			continue
-		}
-		var err error
-		if resp, err = do(c.ctx, c.hc, http.MethodPost, c.url, body, resp); err != nil {
+	c.mu.Lock()
+	req := c.nextPost(c.ck.now())
+	c.mu.Unlock()
+	if req != nil {
+		if err := c.postW.write(req); err != nil {
 			c.lost(err)
 			return
 		}
 	}
+	c.lost(c.post.receive(c.handlePost))
 }
 
-// closePolling ends the sessions with a close packet, so that the server
-// does not keep those whose GET was not pending for its ping timeout. A
-// session the server closed already answers 400, which does not matter.
-func closePolling(sessions []*polling, concurrency int) {
+// handlePost takes a POST's response, and sends the next POST if
+// something is due.
+func (c *pollEcho) handlePost(r response) error {
+	if r.status != 200 {
+		return r.statusError()
+	}
+	now := c.ck.now()
+	c.mu.Lock()
+	c.posting = false
+	req := c.nextPost(now)
+	c.mu.Unlock()
+	if req == nil {
+		return nil
+	}
+	return c.postW.write(req)
+}
+
+// nextPost returns the POST of the pongs and emits due, sent at now, if
+// there are some and no POST is in flight; the caller must write it. It
+// is called with mu held.
+func (c *pollEcho) nextPost(now int64) []byte {
+	if c.posting || c.pongs+c.toSend == 0 {
+		return nil
+	}
+	c.body = c.body[:0]
+	for range c.pongs {
+		c.body = appendPacket(c.body, pongPacket)
+	}
+	for range c.toSend {
+		c.body = appendPacket(c.body, c.msg)
+		c.sent.push(now)
+	}
+	c.pongs, c.toSend = 0, 0
+	c.posting = true
+	c.postReq = appendPost(c.postReq[:0], c.host, c.uri, c.body)
+	return c.postReq
+}
+
+// closePolling ends the sessions with a close packet, each on a new
+// connection, so that the server does not keep those whose GET was not
+// pending for its ping timeout. A session the server closed already
+// answers 400, which does not matter.
+func closePolling(e *endpoints, sessions []*polling, concurrency int) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(concurrency, len(sessions)) {
@@ -312,7 +319,13 @@ func closePolling(sessions []*polling, concurrency int) {
 				}
 				if s := sessions[i]; s != nil {
 					ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-					do(ctx, s.hc, http.MethodPost, s.url, closePacket, nil)
+					if h, err := dialHTTP(ctx, e); err == nil {
+						bounded(ctx, h.conn, func() error {
+							_, err := h.roundTrip(appendPost(nil, e.host, s.uri, closePacket))
+							return err
+						})
+						h.conn.Close()
+					}
 					cancel()
 				}
 			}
@@ -329,13 +342,17 @@ func appendPacket(payload, p []byte) []byte {
 	return append(payload, p...)
 }
 
-// lost ends the client: a connection that ended before the run did is
-// dropped, once.
+// lost ends the client, on the first of its loops to end: a connection
+// that ended before the run did is dropped.
 func (c *pollEcho) lost(err error) {
-	c.cancel()
-	if c.ck.stopped() || c.dropped.Swap(true) {
+	if c.ended.Swap(true) {
+		return // the other loop's end, or the connections the first closed
+	}
+	c.closeConns()
+	if c.ck.stopped() {
 		return
 	}
+	c.dropped.Store(true)
 	c.log.printf("client %d: session lost: %v", c.id, err)
 }
 

@@ -261,6 +261,7 @@ func TestValidate(t *testing.T) {
 	for name, change := range map[string]func(*Config){
 		"workload":    func(c *Config) { c.Workload = "nope" },
 		"scheme":      func(c *Config) { c.URL = "ws://127.0.0.1:1" },
+		"tls":         func(c *Config) { c.URL = "https://127.0.0.1:1" },
 		"host":        func(c *Config) { c.URL = "http://" },
 		"clients":     func(c *Config) { c.Clients = 0 },
 		"inflight":    func(c *Config) { c.Inflight = maxInflight + 1 },
@@ -277,18 +278,24 @@ func TestValidate(t *testing.T) {
 }
 
 func TestEndpoints(t *testing.T) {
-	for in, want := range map[string][2]string{
-		"http://127.0.0.1:3000":  {"ws://127.0.0.1:3000/socket.io/?EIO=4&transport=websocket", "http://127.0.0.1:3000/socket.io/?EIO=4&transport=polling"},
-		"https://example.com/":   {"wss://example.com/socket.io/?EIO=4&transport=websocket", "https://example.com/socket.io/?EIO=4&transport=polling"},
-		"http://h:1/custom/?x=1": {"ws://h:1/custom/?EIO=4&transport=websocket", "http://h:1/custom/?EIO=4&transport=polling"},
+	for in, want := range map[string]endpoints{
+		"http://127.0.0.1:3000": {addr: "127.0.0.1:3000", host: "127.0.0.1:3000",
+			wsURI: "/socket.io/?EIO=4&transport=websocket", pollURI: "/socket.io/?EIO=4&transport=polling"},
+		"http://example.com/": {addr: "example.com:80", host: "example.com",
+			wsURI: "/socket.io/?EIO=4&transport=websocket", pollURI: "/socket.io/?EIO=4&transport=polling"},
+		"http://h:1/custom/?x=1": {addr: "h:1", host: "h:1",
+			wsURI: "/custom/?EIO=4&transport=websocket", pollURI: "/custom/?EIO=4&transport=polling"},
+		"http://[::1]/a%20b/": {addr: "[::1]:80", host: "[::1]",
+			wsURI: "/a%20b/?EIO=4&transport=websocket", pollURI: "/a%20b/?EIO=4&transport=polling"},
 	} {
 		cfg := Config{URL: in, Path: "/socket.io/"}
 		e, err := newEndpoints(&cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if e.ws != want[0] || e.polling != want[1] {
-			t.Errorf("newEndpoints(%q) = %q, %q, want %q", in, e.ws, e.polling, want)
+		if e.addr != want.addr || e.host != want.host || e.wsURI != want.wsURI || e.pollURI != want.pollURI {
+			t.Errorf("newEndpoints(%q) = %q, %q, %q, %q, want %q, %q, %q, %q", in,
+				e.addr, e.host, e.wsURI, e.pollURI, want.addr, want.host, want.wsURI, want.pollURI)
 		}
 	}
 }

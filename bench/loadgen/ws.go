@@ -2,22 +2,25 @@ package main
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/base64"
+	"encoding/binary"
 	"fmt"
-	"io"
+	"math/rand/v2"
 	"net"
 	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/gorilla/websocket"
 )
 
-// endpoints are the URLs and the shared dialer of a run.
+// endpoints are where a run's clients connect, and their shared dialer.
 type endpoints struct {
-	ws      string // ws://host/socket.io/?EIO=4&transport=websocket
-	polling string // http://host/socket.io/?EIO=4&transport=polling
-	dialer  *websocket.Dialer
+	addr    string // host:port to dial
+	host    string // the Host header
+	wsURI   string // /socket.io/?EIO=4&transport=websocket
+	pollURI string // /socket.io/?EIO=4&transport=polling
+	dialer  net.Dialer
 }
 
 func newEndpoints(cfg *Config) (*endpoints, error) {
@@ -25,87 +28,165 @@ func newEndpoints(cfg *Config) (*endpoints, error) {
 	if err != nil {
 		return nil, err
 	}
-	path := u.Path
+	path := u.EscapedPath()
 	if path == "" || path == "/" {
 		path = cfg.Path
 	}
-	u.Path, u.RawPath, u.RawQuery, u.Fragment = path, "", "EIO=4&transport=polling", ""
-	e := &endpoints{polling: u.String()}
-	u.Scheme = map[string]string{"http": "ws", "https": "wss"}[u.Scheme]
-	u.RawQuery = "EIO=4&transport=websocket"
-	e.ws = u.String()
-	e.dialer = &websocket.Dialer{
-		NetDialContext:   (&net.Dialer{}).DialContext,
-		HandshakeTimeout: cfg.Timeout,
-		// Small buffers keep tens of thousands of idle connections cheap;
-		// larger messages are read in several steps.
-		ReadBufferSize:  2048,
-		WriteBufferSize: 2048,
-		WriteBufferPool: &sync.Pool{},
+	addr := u.Host
+	if u.Port() == "" {
+		addr = net.JoinHostPort(u.Hostname(), "80")
 	}
-	return e, nil
+	return &endpoints{
+		addr:    addr,
+		host:    u.Host,
+		wsURI:   path + "?EIO=4&transport=websocket",
+		pollURI: path + "?EIO=4&transport=polling",
+	}, nil
 }
 
 // wsConn is one Socket.IO client over WebSocket, connected to "/".
 //
-// One goroutine reads it (read) and, unless the workload says otherwise,
-// writes it too; close may be called from any goroutine.
+// One goroutine reads it (receive, next); it is also the one that may call
+// send and sendFrame. Other goroutines write with a writer of their own
+// (newWriter). Any goroutine may close it.
 type wsConn struct {
-	c      *websocket.Conn
-	buf    []byte // the last message read; owned by the reader
-	closed atomic.Bool
+	conn   net.Conn
+	in     *stream
+	frames frameReader
+	wr     *writer // the reading goroutine's
+	key    [4]byte // masks every frame: one key per connection is enough for a client
+	pong   []byte  // the frame of an Engine.IO pong, "3"
+	out    []byte  // the frame the reading goroutine writes
+
+	closeSent atomic.Bool
+	closed    atomic.Bool
 }
+
+// wsBufferSize is a connection's initial read buffer: several frames of
+// the workloads' messages, and small enough for tens of thousands of idle
+// connections.
+const wsBufferSize = 2048
 
 // dialWS opens a WebSocket-only Engine.IO session and connects to "/",
 // within timeout.
 func dialWS(ctx context.Context, e *endpoints, timeout time.Duration) (*wsConn, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	c, resp, err := e.dialer.DialContext(ctx, e.ws, nil)
+	w, err := openWS(ctx, e)
 	if err != nil {
-		if resp != nil {
-			return nil, fmt.Errorf("failed to open a WebSocket: %w (HTTP %s)", err, resp.Status)
-		}
-		return nil, fmt.Errorf("failed to open a WebSocket: %w", err)
-	}
-	w := &wsConn{c: c, buf: make([]byte, 0, 256)}
-	// The dial's context does not reach the reads: a deadline does, and
-	// closing the connection when ctx ends.
-	deadline, _ := ctx.Deadline()
-	c.SetReadDeadline(deadline)
-	stop := context.AfterFunc(ctx, func() { c.Close() })
-	err = w.handshake()
-	if !stop() || err != nil {
-		c.Close()
-		if err == nil || ctx.Err() != nil {
-			err = fmt.Errorf("failed to connect: %w", context.Cause(ctx))
-		}
 		return nil, err
 	}
-	c.SetReadDeadline(time.Time{})
+	if err := bounded(ctx, w.conn, w.handshake); err != nil {
+		return nil, fmt.Errorf("failed to connect: %w", err)
+	}
 	return w, nil
+}
+
+// openWS opens a WebSocket to e's Engine.IO path, within ctx.
+func openWS(ctx context.Context, e *endpoints) (*wsConn, error) {
+	conn, err := e.dialer.DialContext(ctx, "tcp", e.addr)
+	if err != nil {
+		return nil, fmt.Errorf("failed to open a WebSocket: %w", err)
+	}
+	w, err := newWSConn(conn)
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	if err := bounded(ctx, conn, func() error { return w.upgrade(e) }); err != nil {
+		return nil, fmt.Errorf("failed to open a WebSocket: %w", err)
+	}
+	return w, nil
+}
+
+// newWSConn returns the client side of the WebSocket on conn, a TCP
+// connection, once upgraded.
+func newWSConn(conn net.Conn) (*wsConn, error) {
+	in, err := newStream(conn, wsBufferSize)
+	if err != nil {
+		return nil, err
+	}
+	w := &wsConn{conn: conn, in: in, wr: newWriter(in.raw)}
+	binary.LittleEndian.PutUint32(w.key[:], rand.Uint32())
+	w.pong = w.frame(nil, pongPacket)
+	return w, nil
+}
+
+// bounded runs f, an exchange on conn, within ctx: ctx's deadline is
+// conn's meanwhile, and its end closes conn. conn is closed if f fails; if
+// ctx ended, its cause is the error.
+func bounded(ctx context.Context, conn net.Conn, f func() error) error {
+	deadline, _ := ctx.Deadline()
+	conn.SetDeadline(deadline)
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	err := f()
+	if !stop() || err != nil {
+		conn.Close()
+		if err == nil || ctx.Err() != nil {
+			err = context.Cause(ctx)
+		}
+		return err
+	}
+	conn.SetDeadline(time.Time{})
+	return nil
+}
+
+// acceptGUID is what the server's Sec-WebSocket-Accept hashes the key
+// with.
+const acceptGUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+// upgrade sends the HTTP upgrade request and reads the server's 101.
+func (w *wsConn) upgrade(e *endpoints) error {
+	var nonce [16]byte
+	binary.LittleEndian.PutUint64(nonce[:], rand.Uint64())
+	binary.LittleEndian.PutUint64(nonce[8:], rand.Uint64())
+	key := base64.StdEncoding.EncodeToString(nonce[:])
+	req := fmt.Appendf(nil, "GET %s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
+		"Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n", e.wsURI, e.host, key)
+	if _, err := w.conn.Write(req); err != nil {
+		return err
+	}
+	sum := sha1.Sum([]byte(key + acceptGUID))
+	accept := base64.StdEncoding.EncodeToString(sum[:])
+	var chunked []byte
+	err := w.in.receive(func(b []byte) (int, error) {
+		r, n, err := parseResponse(b, &chunked)
+		switch {
+		case n == 0 || err != nil:
+			return 0, err
+		case r.status != 101:
+			return n, r.statusError()
+		case !r.upgradeWS || !r.connUpgrade || string(r.accept) != accept:
+			return n, fmt.Errorf("the server's 101 %q does not complete the WebSocket handshake", abbrev(b[:n]))
+		}
+		return n, errDone // the frames that follow stay buffered
+	})
+	if err == errDone {
+		return nil
+	}
+	return err
 }
 
 // handshake reads the open packet, sends CONNECT and reads its reply.
 func (w *wsConn) handshake() error {
-	p, err := w.read()
+	p, err := w.next()
 	if err != nil {
 		return fmt.Errorf("failed to read the Engine.IO handshake: %w", err)
 	}
 	if _, err := parseOpen(p); err != nil {
 		return err
 	}
-	if err := w.write(connectPacket); err != nil {
+	if err := w.send(connectPacket); err != nil {
 		return fmt.Errorf("failed to send CONNECT: %w", err)
 	}
 	for {
-		p, err := w.read()
+		p, err := w.next()
 		if err != nil {
 			return fmt.Errorf("failed to read the CONNECT reply: %w", err)
 		}
 		switch classify(p) {
 		case kindPing:
-			if err := w.write(pongPacket); err != nil {
+			if err := w.sendFrame(w.pong); err != nil {
 				return err
 			}
 			continue
@@ -116,44 +197,67 @@ func (w *wsConn) handshake() error {
 	}
 }
 
-// read returns the next text message, valid until the next read. Binary
-// messages are skipped: no workload asks for them.
-func (w *wsConn) read() ([]byte, error) {
-	for {
-		typ, r, err := w.c.NextReader()
-		if err != nil {
-			return nil, err
-		}
-		w.buf, err = readAll(r, w.buf[:0])
-		if err != nil {
-			return nil, err
-		}
-		if typ == websocket.TextMessage {
-			return w.buf, nil
-		}
-	}
+// receive calls handle with each text message until handle or the
+// connection fails, and returns that error. A message is valid until
+// handle returns. WebSocket pings are answered on the way.
+func (w *wsConn) receive(handle func(p []byte) error) error {
+	return w.in.receive(func(b []byte) (int, error) {
+		return w.frames.parse(b, handle, w.control)
+	})
 }
 
-// readAll appends what r holds to b, reusing b's capacity.
-func readAll(r io.Reader, b []byte) ([]byte, error) {
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
+// next returns the next text message, valid until the next read.
+func (w *wsConn) next() ([]byte, error) {
+	var msg []byte
+	err := w.receive(func(p []byte) error {
+		msg = p
+		return errDone
+	})
+	if err != errDone {
+		return nil, err
 	}
+	return msg, nil
 }
 
-func (w *wsConn) write(p []byte) error {
-	return w.c.WriteMessage(websocket.TextMessage, p)
+// control answers a control frame: a ping with a pong, a close with a
+// close, which ends the reading.
+func (w *wsConn) control(op byte, p []byte) error {
+	switch op {
+	case opPing:
+		w.out = appendFrame(w.out[:0], opPong, p, w.key)
+		return w.sendFrame(w.out)
+	case opClose:
+		if len(p) == 1 {
+			return fmt.Errorf("%w: a close frame with a 1-byte body", errProtocol)
+		}
+		e := &closeError{code: closeNoStatus}
+		if len(p) >= 2 {
+			e.code, e.reason = int(binary.BigEndian.Uint16(p)), string(p[2:])
+		}
+		if !w.closeSent.Swap(true) { // echo the code, as the protocol asks
+			w.out = appendFrame(w.out[:0], opClose, p[:min(2, len(p))], w.key)
+			w.sendFrame(w.out) // the connection ends anyway
+		}
+		return e
+	}
+	return nil
 }
+
+// frame appends the frame of a text message p.
+func (w *wsConn) frame(dst, p []byte) []byte { return appendFrame(dst, opText, p, w.key) }
+
+// send writes the text message p; only the reading goroutine calls it.
+func (w *wsConn) send(p []byte) error {
+	w.out = w.frame(w.out[:0], p)
+	return w.sendFrame(w.out)
+}
+
+// sendFrame writes complete frames; only the reading goroutine calls it.
+func (w *wsConn) sendFrame(f []byte) error { return w.wr.write(f) }
+
+// newWriter returns a writer of frames for a goroutine other than the
+// reading one.
+func (w *wsConn) newWriter() *writer { return newWriter(w.in.raw) }
 
 // close says goodbye and closes the connection; safe to call from any
 // goroutine, more than once, also while another reads or writes.
@@ -161,9 +265,11 @@ func (w *wsConn) close() {
 	if w.closed.Swap(true) {
 		return
 	}
-	msg := websocket.FormatCloseMessage(websocket.CloseNormalClosure, "")
-	w.c.WriteControl(websocket.CloseMessage, msg, time.Now().Add(100*time.Millisecond))
-	w.c.Close()
+	if !w.closeSent.Swap(true) {
+		w.conn.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
+		w.conn.Write(appendFrame(nil, opClose, []byte{1000 >> 8, 1000 & 0xff}, w.key))
+	}
+	w.conn.Close()
 }
 
 // closeAll closes conns, a few at a time in parallel; nil entries are
