@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // runClosedLoop runs echo (ack false) or ack: every client keeps
@@ -22,6 +23,15 @@ func runClosedLoop(ctx context.Context, cfg *Config, e *endpoints, ack bool) (Re
 		t := &tally{lat: make([]int64, 0, 1024)}
 		tallies = append(tallies, t)
 		l := &loop{w: w, ck: ck, t: t, log: log, id: i, inflight: cfg.Inflight, payload: payload, ack: ack}
+		if cfg.Rate > 0 {
+			// Each client emits every interval; the clients' schedules
+			// are spread evenly over one interval.
+			interval := time.Duration(float64(cfg.Clients) / cfg.Rate * float64(time.Second))
+			l.paced = true
+			l.sent = newRing(openLoopDepth)
+			l.emit = w.frame(nil, appendEcho(nil, payload))
+			wg.Go(func() { l.pace(interval, interval*time.Duration(i)/time.Duration(cfg.Clients)) })
+		}
 		wg.Go(l.run)
 	}
 	if len(tallies) > 0 {
@@ -51,11 +61,15 @@ type loop struct {
 	payload  []byte // the emitted argument, JSON
 	ack      bool
 
-	emit []byte    // echo: the emit's frame, always the same
-	msg  []byte    // ack: the emit being written (its id varies)
-	sent ring      // echo: send times, oldest first (replies come in order)
-	pend []pending // ack: outstanding ids and their send times
-	next uint64    // ack: next id
+	emit []byte // echo: the emit's frame, always the same
+	msg  []byte // ack: the emit being written (its id varies)
+	sent ring   // echo: send times, oldest first (replies come in order); under mu when paced
+	mu   sync.Mutex
+	// paced: open loop, the emits are sent by pace on a schedule, not
+	// in answer to replies.
+	paced bool
+	pend  []pending // ack: outstanding ids and their send times
+	next  uint64    // ack: next id
 }
 
 type pending struct {
@@ -64,6 +78,10 @@ type pending struct {
 }
 
 func (l *loop) run() {
+	if l.paced {
+		l.lost(l.w.receive(l.handle))
+		return
+	}
 	if !l.ack {
 		l.emit = l.w.frame(nil, appendEcho(nil, l.payload))
 		l.sent = newRing(l.inflight)
@@ -92,7 +110,14 @@ func (l *loop) handle(p []byte) error {
 			return nil // not ours: another event type the server may send
 		}
 		var ok bool
-		if start, ok = l.sent.pop(); !ok {
+		if l.paced {
+			l.mu.Lock()
+		}
+		start, ok = l.sent.pop()
+		if l.paced {
+			l.mu.Unlock()
+		}
+		if !ok {
 			l.fail("echo reply with no emit outstanding: %q", abbrev(p))
 			return nil
 		}
@@ -120,7 +145,38 @@ func (l *loop) handle(p []byte) error {
 	} else if l.ck.stopped() {
 		return errDone
 	}
+	if l.paced {
+		return nil
+	}
 	return l.send(now)
+}
+
+// openLoopDepth bounds the emits a paced client remembers as outstanding.
+// A server that far behind (seconds, at the rates the harness offers)
+// makes the oldest send times drop out, and its latencies read short; its
+// achieved rate, well under the offered one, shows it.
+const openLoopDepth = 4096
+
+// pace sends the paced client's emits: the first after offset, then one
+// every interval, until the run stops; a late wake-up sends the missed
+// emits at once. Latency counts from the actual send: a sleeping
+// generator's wake-up (hundreds of µs on a VM) would otherwise swamp the
+// server's share.
+func (l *loop) pace(interval, offset time.Duration) {
+	wr := l.w.newWriter()
+	next := l.ck.now() + int64(offset)
+	for !l.ck.stopped() {
+		if d := next - l.ck.now(); d > 0 {
+			time.Sleep(time.Duration(d))
+		}
+		l.mu.Lock()
+		l.sent.push(l.ck.now())
+		l.mu.Unlock()
+		if err := wr.write(l.emit); err != nil {
+			return // the reader sees the connection fail
+		}
+		next += int64(interval)
+	}
 }
 
 // send writes the next emit, sent at now.

@@ -108,6 +108,10 @@ type Config struct {
 	Inflight    int           // outstanding emits per client, or publishes
 	Concurrency int           // connects in flight
 	Timeout     time.Duration // for one connect, and for a publish or the idle warm-up to complete
+	// Rate, for echo, makes it open-loop: the clients together emit Rate
+	// times a second on a fixed schedule, whether replies came or not.
+	// Zero means closed-loop.
+	Rate float64
 
 	// Ready, if set, is called by idle once the clients are connected and
 	// warm, with their number.
@@ -150,6 +154,10 @@ func (cfg *Config) validate() error {
 		return errors.New("-duration must be positive")
 	case cfg.Warmup < 0:
 		return errors.New("-warmup must not be negative")
+	case cfg.Rate < 0:
+		return errors.New("-rate must not be negative")
+	case cfg.Rate > 0 && cfg.Workload != "echo":
+		return errors.New("-rate applies to the echo workload only")
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 10 * time.Second
@@ -215,6 +223,7 @@ func loadgen() int {
 	flag.IntVar(&cfg.Inflight, "inflight", 1, "outstanding emits per client (broadcast: outstanding publishes)")
 	flag.IntVar(&cfg.Concurrency, "concurrency", 64, "connects in flight")
 	flag.DurationVar(&cfg.Timeout, "timeout", 10*time.Second, "limit for one connect, a publish, and the idle warm-up")
+	flag.Float64Var(&cfg.Rate, "rate", 0, "echo: emits per second of all clients together, open loop (0: closed loop)")
 	cpuProfile := flag.String("cpuprofile", "", "write the generator's CPU profile to this file")
 	flag.Parse()
 	if flag.NArg() > 0 {

@@ -35,6 +35,21 @@ func TestEchoFake(t *testing.T) {
 	}
 }
 
+// With -rate, echo is open loop: the clients together send at the rate
+// whatever the replies, and every emit is answered.
+func TestEchoFakeRate(t *testing.T) {
+	t.Parallel()
+	s := newFakeServer(t, func(s *fakeServer) { s.pingReplies = true })
+	cfg := testConfig(t, s.srv.URL, "echo")
+	cfg.Rate = 500
+	res, err := run(t.Context(), cfg)
+	checkClean(t, res, err)
+	// 500/s over 300 ms: 150, give or take the schedule's edges.
+	if res.Ops < 120 || res.Ops > 180 {
+		t.Errorf("%d round trips measured at 500/s for %v, want about 150", res.Ops, cfg.Duration)
+	}
+}
+
 func TestAckFakeOutOfOrder(t *testing.T) {
 	t.Parallel()
 	s := newFakeServer(t, func(s *fakeServer) { s.swapAcks = true; s.pingReplies = true })

@@ -268,6 +268,8 @@ func TestValidate(t *testing.T) {
 		"concurrency": func(c *Config) { c.Concurrency = 0 },
 		"payload":     func(c *Config) { c.Payload = -1 },
 		"duration":    func(c *Config) { c.Duration = 0 },
+		"rate":        func(c *Config) { c.Rate = -1 },
+		"rate on ack": func(c *Config) { c.Workload, c.Rate = "ack", 100 },
 	} {
 		c := good
 		change(&c)
