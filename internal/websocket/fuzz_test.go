@@ -1,0 +1,57 @@
+package websocket
+
+import (
+	"net"
+	"testing"
+	"time"
+)
+
+// discard is the network side of a fuzzed Conn: what the parser writes
+// (pongs, close frames) goes nowhere.
+type discard struct{ net.Conn }
+
+func (discard) Write(b []byte) (int, error)        { return len(b), nil }
+func (discard) SetWriteDeadline(t time.Time) error { return nil }
+func (discard) Close() error                       { return nil }
+
+// FuzzParse feeds the frame parser arbitrary bytes, whole and in small
+// pieces: it must never panic, never deliver more than the read limit, and
+// deliver the same messages either way.
+func FuzzParse(f *testing.F) {
+	f.Add(frame(0x80|opText, []byte("hello")))
+	f.Add(append(frame(opBinary, []byte{1, 2}), frame(0x80|opContinuation, []byte{3})...))
+	f.Add(append(frame(0x80|opPing, []byte("p")), frame(0x80|opClose, []byte{3, 232})...))
+	f.Add(frame(0x80|0x40|opText, []byte{0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00}))
+	f.Add(frame(0x80|opBinary, make([]byte, 300)))
+	const limit = 4096
+	u := NewUpgrader(UpgraderOptions{ReadLimit: limit, Compression: true})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		run := func(step int) (msgs [][]byte, failed bool) {
+			c := newConn(u, discard{}, true)
+			c.onMessage = func(binary bool, m []byte) bool {
+				if len(m) > limit {
+					t.Fatalf("a %d-byte message passed the %d-byte limit", len(m), limit)
+				}
+				msgs = append(msgs, m)
+				return true
+			}
+			for i := 0; i < len(data); i += step {
+				c.in = append(c.in, data[i:min(i+step, len(data))]...)
+				if stop, err := c.parse(); stop || err != nil {
+					return msgs, true
+				}
+			}
+			return msgs, false
+		}
+		whole, wholeFailed := run(len(data) + 1)
+		pieces, piecesFailed := run(3)
+		if wholeFailed != piecesFailed || len(whole) != len(pieces) {
+			t.Fatalf("whole: %d messages, failed %v; in pieces: %d, failed %v", len(whole), wholeFailed, len(pieces), piecesFailed)
+		}
+		for i := range whole {
+			if string(whole[i]) != string(pieces[i]) {
+				t.Fatalf("message %d differs: %q against %q", i, whole[i], pieces[i])
+			}
+		}
+	})
+}
