@@ -175,7 +175,8 @@ func (c *Conn) Write(frames []byte) error {
 func (c *Conn) writeLocked(b []byte) error {
 	if bp := c.corked; bp != nil {
 		c.corked = nil
-		*bp = append(*bp, b...)
+		*bp = append(append(*bp, c.unsent...), b...)
+		c.unsent = nil
 		_, err := c.nc.Write(*bp)
 		putBuffer(bp)
 		return err

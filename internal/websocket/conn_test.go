@@ -602,8 +602,14 @@ func TestCorkedHandshake(t *testing.T) {
 		if err != nil {
 			return
 		}
-		// The response and the first message leave in one write.
-		c.WriteMessage(false, '0', []byte("open"), false)
+		// A non-blocking batch waits behind the held response; the
+		// response, it and the next message then leave in one write.
+		b := c.NewBatch(true)
+		b.Message(false, '0', []byte("open"), false)
+		if done, err := b.TryFlush(); done || err != nil {
+			panic(fmt.Sprintf("TryFlush on a corked connection = %v, %v; want false", done, err))
+		}
+		c.WriteMessage(false, '4', []byte("next"), false)
 		conns <- c
 	}))
 	defer hs.Close()
@@ -613,8 +619,10 @@ func TestCorkedHandshake(t *testing.T) {
 	}
 	defer c.Close()
 	defer (<-conns).Close()
-	if _, got, err := c.ReadMessage(); err != nil || string(got) != "0open" {
-		t.Fatalf("got %q, %v", got, err)
+	for _, want := range []string{"0open", "4next"} {
+		if _, got, err := c.ReadMessage(); err != nil || string(got) != want {
+			t.Fatalf("got %q, %v; want %q", got, err, want)
+		}
 	}
 }
 
