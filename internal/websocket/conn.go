@@ -210,16 +210,7 @@ func (c *Conn) tryWriteLocked(b []byte) (bool, error) {
 		c.unsent = append(c.unsent, b...)
 		return false, nil
 	}
-	var n int
-	var errno error
-	err := c.rc.Write(func(fd uintptr) bool {
-		for {
-			n, errno = syscall.Write(int(fd), b)
-			if errno != syscall.EINTR {
-				return true
-			}
-		}
-	})
+	n, errno, err := rawIO(c.rc, true, b)
 	switch {
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		// The deadline of an earlier blocking write; the blocking
@@ -282,15 +273,13 @@ func (c *Conn) WriteClose(code int) error {
 // callbacks are not called again once a running one returns, not even
 // onEnd.
 func (c *Conn) Close() error {
-	var err error
-	c.closeOnce.Do(func() {
-		c.closed.Store(true)
-		if w := c.watch.Load(); w != nil {
-			w.Stop()
-		}
-		err = c.nc.Close()
-	})
-	return err
+	if c.closed.Swap(true) {
+		return nil
+	}
+	if w := c.watch.Load(); w != nil {
+		w.Stop()
+	}
+	return c.nc.Close()
 }
 
 // DrainAndClose reads and discards what the peer still sends, for at most

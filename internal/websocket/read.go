@@ -117,16 +117,7 @@ func (c *Conn) finish(stop bool, err error) {
 
 // readNonblock reads what the socket holds, or fails with errWouldBlock.
 func (c *Conn) readNonblock(p []byte) (int, error) {
-	var n int
-	var errno error
-	err := c.rc.Read(func(fd uintptr) bool {
-		for {
-			n, errno = syscall.Read(int(fd), p)
-			if errno != syscall.EINTR {
-				return true
-			}
-		}
-	})
+	n, errno, err := rawIO(c.rc, false, p)
 	switch {
 	case err != nil:
 		return 0, err // closed
@@ -208,7 +199,7 @@ func (c *Conn) parse() (stop bool, err error) {
 		case (op == opText || op == opBinary) && c.fragOp != 0:
 			return false, c.protocolError(CloseProtocolError, "data frame inside a fragmented message")
 		case op < opClose && c.u.opts.ReadLimit > 0 && int64(len(c.frag))+n > c.u.opts.ReadLimit:
-			c.writeControlClose(CloseMessageTooBig)
+			c.WriteClose(CloseMessageTooBig)
 			return false, ErrReadLimit
 		}
 		total := int64(hdr) + n
@@ -314,9 +305,9 @@ func (c *Conn) closeReceived(payload []byte) error {
 func (c *Conn) readFailed(err error) error {
 	var pe *ProtocolError
 	if errors.As(err, &pe) {
-		c.writeControlClose(pe.Code)
+		c.WriteClose(pe.Code)
 	} else if err == ErrReadLimit {
-		c.writeControlClose(CloseMessageTooBig)
+		c.WriteClose(CloseMessageTooBig)
 	}
 	return err
 }
@@ -324,14 +315,8 @@ func (c *Conn) readFailed(err error) error {
 // protocolError sends the peer a close frame with code and returns the
 // error that ends reading.
 func (c *Conn) protocolError(code int, msg string) error {
-	c.writeControlClose(code)
+	c.WriteClose(code)
 	return &ProtocolError{Code: code, Msg: msg}
-}
-
-func (c *Conn) writeControlClose(code int) {
-	var p [2]byte
-	binary.BigEndian.PutUint16(p[:], uint16(code))
-	c.writeControl(opClose, p[:], time.Now().Add(closeWait))
 }
 
 // mask applies a client's masking key to b, a whole payload, in place.
