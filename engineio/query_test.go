@@ -7,7 +7,7 @@ import (
 
 // queryValue and queryHas read a raw query as url.ParseQuery would.
 func TestQueryValue(t *testing.T) {
-	for _, q := range []string{"", "EIO=4&transport=polling&sid=abc", "sid=a%2Bb&t=1", "x=1&sid=&sid=second", "%73id=esc", "sid=%zz&sid=ok", "a;b=1&sid=c+d", "b64=1", "b64", "b%36%34=1&x", "sid=a=b"} {
+	for _, q := range []string{"", "EIO=4&transport=polling&sid=abc", "sid=a%2Bb&t=1", "x=1&sid=&sid=second", "%73id=esc", "sid=%zz&sid=ok", "a;b=1&sid=c+d", "b64=1", "b64", "b%36%34=1&x", "sid=a=b", "b64=%zz&sid=%zz"} {
 		want, _ := url.ParseQuery(q)
 		for _, k := range []string{"sid", "EIO", "transport", "b64"} {
 			if got := queryValue(q, k); got != want.Get(k) {

@@ -31,8 +31,8 @@ type Server struct {
 
 // tasks counts running goroutines. Unlike sync.WaitGroup it allows a new
 // goroutine to start while another caller waits, which happens when a
-// handshake races with Close. Starting and ending one is an atomic add: a
-// broadcast starts a writer per recipient.
+// handshake races with Close. Starting and ending one is an atomic add:
+// writers start on the path of emits.
 type tasks struct {
 	n    atomic.Int64
 	mu   sync.Mutex // for the waiters
@@ -397,6 +397,19 @@ func invalidHeaderValue(v string) bool {
 // url.Values.Get would, without parsing the whole query into a map: it is
 // on the path of every poll.
 func queryValue(rawQuery, key string) string {
+	v, _ := queryLookup(rawQuery, key)
+	return v
+}
+
+// queryHas reports whether key is in the raw query, as url.Values.Has.
+func queryHas(rawQuery, key string) bool {
+	_, ok := queryLookup(rawQuery, key)
+	return ok
+}
+
+// queryLookup finds the first pair of key in the raw query, skipping pairs
+// that do not unescape, as url.ParseQuery does.
+func queryLookup(rawQuery, key string) (string, bool) {
 	for rawQuery != "" {
 		var kv string
 		kv, rawQuery, _ = strings.Cut(rawQuery, "&")
@@ -415,27 +428,9 @@ func queryValue(rawQuery, key string) string {
 			if err != nil {
 				continue
 			}
-			return u
+			v = u
 		}
-		return v
+		return v, true
 	}
-	return ""
-}
-
-// queryHas reports whether key is in the raw query, as url.Values.Has.
-func queryHas(rawQuery, key string) bool {
-	for rawQuery != "" {
-		var kv string
-		kv, rawQuery, _ = strings.Cut(rawQuery, "&")
-		k, _, _ := strings.Cut(kv, "=")
-		if k == key {
-			return true
-		}
-		if strings.ContainsAny(k, "%+") {
-			if u, err := url.QueryUnescape(k); err == nil && u == key {
-				return true
-			}
-		}
-	}
-	return false
+	return "", false
 }

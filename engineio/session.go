@@ -133,9 +133,8 @@ type Session struct {
 	mu sync.Mutex // guards every field below
 	// done is made by Done, the first time: most sessions are never asked,
 	// and a channel is 96 bytes of every idle connection. It is closed
-	// when the session has closed (doneClosed).
-	done       chan struct{}
-	doneClosed bool
+	// when the session has closed; made after that, it is closedChan.
+	done chan struct{}
 	// state moves open -> closing -> closed, or open -> closed.
 	state       sessionState
 	reason      CloseReason
@@ -220,7 +219,8 @@ func (s *Session) Done() <-chan struct{} {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.done == nil {
-		if s.doneClosed {
+		// closeNow sets closed before it takes mu to close done.
+		if s.closed.Load() {
 			return closedChan
 		}
 		s.done = make(chan struct{})
@@ -501,7 +501,6 @@ func (s *Session) close(reason CloseReason, description error, asyncNotify bool)
 	s.srv.remove(s)
 	s.closed.Store(true)
 	s.mu.Lock()
-	s.doneClosed = true
 	done := s.done
 	s.mu.Unlock()
 	if done != nil {
