@@ -89,9 +89,8 @@ type Conn struct {
 	corked    *[]byte // under wmu: the handshake response, until the first write
 	unsent    []byte  // under wmu: what TryFlush could not write, to go first
 
-	closeOnce sync.Once
-	closed    atomic.Bool                   // Close was called
-	watch     atomic.Pointer[netpoll.Watch] // nil while not watched by a Poller
+	closed atomic.Bool                   // Close was called
+	watch  atomic.Pointer[netpoll.Watch] // nil while not watched by a Poller
 
 	// Reading state, owned by the one goroutine reading at a time.
 	onMessage  func(binary bool, data []byte) bool
