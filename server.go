@@ -3,6 +3,7 @@ package socketio
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"regexp"
 	"slices"
@@ -46,6 +47,23 @@ func NewServer(opts *Options) *Server {
 // ServeHTTP serves the Engine.IO requests that carry Socket.IO.
 func (srv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	srv.engine.ServeHTTP(w, r)
+}
+
+// Serve accepts connections on l and serves them until l fails or the
+// server is closed (then it returns http.ErrServerClosed), as Node's
+// io.listen: requests under path ("" means "/socket.io/") are Socket.IO's,
+// the rest go to next (nil: 404 Not Found). Socket.IO's long-polling
+// requests and WebSocket handshakes are served without net/http, at about
+// half the cost; see engineio.Server.Serve for what is handed to net/http.
+//
+//	ln, err := net.Listen("tcp", ":3000")
+//	...
+//	err = srv.Serve(ln, "", http.FileServer(http.Dir("static")))
+func (srv *Server) Serve(l net.Listener, path string, next http.Handler) error {
+	if path == "" {
+		path = "/socket.io/"
+	}
+	return srv.engine.Serve(l, path, next)
 }
 
 // Engine returns the Engine.IO server underneath.

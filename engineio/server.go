@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/ab218a8d/socketio/internal/h1"
 	"github.com/ab218a8d/socketio/internal/id"
 	"github.com/ab218a8d/socketio/internal/websocket"
 )
@@ -20,10 +21,11 @@ type Server struct {
 	handler  Handler
 	upgrader *websocket.Upgrader
 
-	mu       sync.RWMutex
-	sessions map[string]*Session // guarded by mu
-	closing  bool                // guarded by mu: no new sessions
-	idle     chan struct{}       // guarded by mu: closed when closing and no session is left
+	mu        sync.RWMutex
+	sessions  map[string]*Session // guarded by mu
+	closing   bool                // guarded by mu: no new sessions
+	idle      chan struct{}       // guarded by mu: closed when closing and no session is left
+	listeners []*h1.Server        // guarded by mu: Serve's
 
 	tasks   tasks // the goroutines the server starts: WebSocket readers and writers
 	flusher flusher
@@ -291,6 +293,7 @@ func (srv *Server) Shutdown(ctx context.Context) error {
 	}
 	select {
 	case <-srv.idle:
+		srv.closeListeners()
 		srv.upgrader.Close()
 		srv.tasks.wait()
 		return nil
@@ -308,6 +311,7 @@ func (srv *Server) Close() error {
 	for _, s := range srv.stop() {
 		s.closeNow(ReasonForcedClose, ErrServerClosed)
 	}
+	srv.closeListeners()
 	srv.upgrader.Close()
 	srv.tasks.wait()
 	return nil

@@ -8,7 +8,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -127,7 +129,7 @@ type behavior struct {
 // sessions it sees.
 type testServer struct {
 	eio      *engineio.Server
-	http     *httptest.Server
+	http     *listening
 	sessions chan *serverSession
 }
 
@@ -164,14 +166,58 @@ func startServer(t *testing.T, opts *engineio.Options, b behavior) *testServer {
 			},
 		}
 	}), opts)
-	mux := http.NewServeMux()
-	mux.Handle("/engine.io/", ts.eio)
-	ts.http = httptest.NewServer(mux)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		ts.eio.Close()
+		t.Fatal(err)
+	}
+	ts.http = serve(ln, ts.eio, "/engine.io/", ts.eio.Serve)
 	t.Cleanup(func() {
 		ts.eio.Close()
 		ts.http.Close()
 	})
 	return ts
+}
+
+// standalone runs the tests against the servers' own Serve instead of an
+// http.Server: go test ./interop/ -args -standalone
+var standalone = flag.Bool("standalone", false, "serve with Server.Serve instead of an http.Server")
+
+// listening is a server serving on a loopback port, through an http.Server
+// (h mounted at path) or, with -standalone, through its own Serve.
+type listening struct {
+	URL      string
+	Listener net.Listener
+	hs       *httptest.Server
+	served   chan error
+}
+
+func serve(ln net.Listener, h http.Handler, path string, own func(net.Listener, string, http.Handler) error) *listening {
+	l := &listening{URL: "http://" + ln.Addr().String(), Listener: ln}
+	if *standalone {
+		l.served = make(chan error, 1)
+		go func() { l.served <- own(ln, path, nil) }()
+		return l
+	}
+	mux := http.NewServeMux()
+	mux.Handle(path, h)
+	l.hs = httptest.NewUnstartedServer(mux)
+	l.hs.Listener.Close()
+	l.hs.Listener = ln
+	l.hs.Start()
+	return l
+}
+
+// Close stops serving; with -standalone, the server must have been closed
+// already (which ends its Serve).
+func (l *listening) Close() {
+	if l.hs != nil {
+		l.hs.Close()
+		return
+	}
+	if err := <-l.served; !errors.Is(err, http.ErrServerClosed) {
+		panic(fmt.Sprintf("Serve returned %v, not http.ErrServerClosed", err))
+	}
 }
 
 // session waits for the server's next session.

@@ -9,8 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,7 +40,7 @@ func sioOptions() *socketio.Options {
 // sioServer is a socketio.Server mounted at /socket.io/ on a loopback port.
 type sioServer struct {
 	srv  *socketio.Server
-	http *httptest.Server
+	http *listening
 	once sync.Once
 }
 
@@ -73,13 +71,7 @@ func startSIOServerOn(t *testing.T, addr string, opts *socketio.Options, setup f
 		srv.Close()
 		t.Fatalf("server: listening on %s: %v", addr, err)
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/socket.io/", srv)
-	hs := httptest.NewUnstartedServer(mux)
-	hs.Listener.Close()
-	hs.Listener = ln
-	hs.Start()
-	ts := &sioServer{srv: srv, http: hs}
+	ts := &sioServer{srv: srv, http: serve(ln, srv, "/socket.io/", srv.Serve)}
 	t.Cleanup(ts.stop)
 	return ts
 }

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/ab218a8d/socketio/internal/netpoll"
+	"github.com/ab218a8d/socketio/internal/rawio"
 )
 
 // closeWait bounds how long writing a close frame may take.
@@ -209,7 +210,7 @@ func (c *Conn) tryWriteLocked(b []byte) (bool, error) {
 		c.unsent = append(c.unsent, b...)
 		return false, nil
 	}
-	n, errno, err := rawIO(c.rc, true, b)
+	n, errno, err := rawio.Write(c.rc, b)
 	switch {
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		// The deadline of an earlier blocking write; the blocking

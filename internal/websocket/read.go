@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ab218a8d/socketio/internal/netpoll"
+	"github.com/ab218a8d/socketio/internal/rawio"
 )
 
 // maxReadsPerWake is how many reads a busy connection makes before it lets
@@ -117,7 +118,7 @@ func (c *Conn) finish(stop bool, err error) {
 
 // readNonblock reads what the socket holds, or fails with errWouldBlock.
 func (c *Conn) readNonblock(p []byte) (int, error) {
-	n, errno, err := rawIO(c.rc, false, p)
+	n, errno, err := rawio.Read(c.rc, p)
 	switch {
 	case err != nil:
 		return 0, err // closed

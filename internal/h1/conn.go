@@ -1,0 +1,647 @@
+package h1
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/ab218a8d/socketio/internal/netpoll"
+	"github.com/ab218a8d/socketio/internal/rawio"
+)
+
+// maxHeaderBytes is the longest request head (request line and headers)
+// read here; a longer one goes to net/http, which answers 431 past its own
+// limit.
+const maxHeaderBytes = 64 << 10
+
+const (
+	bufferSize    = 4 << 10
+	maxPooledSize = 64 << 10
+)
+
+var bufferPool = sync.Pool{New: func() any { b := make([]byte, 0, bufferSize); return &b }}
+
+// conn is one connection served here. Its reading state (bp, in, started,
+// resp, body) belongs to the Poller's callback, one at a time.
+type conn struct {
+	s      *Server
+	nc     net.Conn
+	rc     syscall.RawConn
+	watch  *netpoll.Watch
+	remote string
+
+	ctx    context.Context // of the connection's requests
+	cancel context.CancelFunc
+	tmpl   *http.Request // carries ctx; each request starts as a copy
+
+	bp      *[]byte // the pooled buffer in uses, or nil
+	in      []byte  // bytes read and not yet served
+	started int64   // when the request in `in` began to come (UnixNano)
+	resp    response
+	body    bodyReader
+
+	mu       sync.Mutex
+	busy     bool  // a callback runs
+	closed   bool  // closed, handed off or hijacked: not ours any more
+	deadline int64 // when idle: the sweeper closes c past it (UnixNano)
+}
+
+func newConn(s *Server, nc net.Conn, rc syscall.RawConn) *conn {
+	c := &conn{s: s, nc: nc, rc: rc, remote: nc.RemoteAddr().String()}
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	c.tmpl = (&http.Request{}).WithContext(c.ctx)
+	c.resp.c = c
+	c.resp.header = make(http.Header)
+	c.deadline = time.Now().Add(s.HeaderTimeout).UnixNano()
+	return c
+}
+
+// enter marks c busy, unless it is closed.
+func (c *conn) enter() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return false
+	}
+	c.busy = true
+	return true
+}
+
+// leave marks c idle, with the deadline its state calls for.
+func (c *conn) leave() {
+	c.mu.Lock()
+	c.busy = false
+	if len(c.in) == 0 {
+		c.deadline = time.Now().Add(c.s.IdleTimeout).UnixNano()
+	} else {
+		c.deadline = c.started + int64(c.s.HeaderTimeout)
+	}
+	c.mu.Unlock()
+}
+
+// release ends c's use of its connection: closed, or, with keep, handed
+// to net/http or hijacked. It reports false if c was released already.
+func (c *conn) release(keep bool) bool {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return false
+	}
+	c.closed = true
+	c.mu.Unlock()
+	if keep {
+		c.watch.Release()
+	} else {
+		c.watch.Stop() // closing takes it out of the epoll set
+	}
+	c.cancel()
+	c.s.forget(c)
+	return true
+}
+
+// close closes the connection.
+func (c *conn) close() {
+	if c.release(false) {
+		c.nc.Close()
+	}
+}
+
+// closeIfIdle closes the connection unless a callback runs; that one
+// closes it when it finds the server closed.
+func (c *conn) closeIfIdle() {
+	c.mu.Lock()
+	busy := c.busy
+	c.mu.Unlock()
+	if !busy {
+		c.close()
+	}
+}
+
+// expired reports whether c is idle past its deadline.
+func (c *conn) expired(now int64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return !c.busy && !c.closed && now > c.deadline
+}
+
+// hangup runs on the Poller's goroutine when the client leaves while a
+// callback runs: a handler waiting (a long poll) learns it from the
+// request's context.
+func (c *conn) hangup() { c.cancel() }
+
+// readable runs when the Poller sees data or the client leaving: it reads
+// without blocking and serves the requests that came, until nothing is left.
+func (c *conn) readable(w *netpoll.Watch) {
+	if !c.enter() {
+		return
+	}
+	for {
+		if c.in == nil {
+			c.bp = bufferPool.Get().(*[]byte)
+			c.in = (*c.bp)[:0]
+		}
+		if len(c.in) == cap(c.in) {
+			c.in = append(c.in, 0)[:len(c.in)] // a long head or body
+		}
+		free := c.in[len(c.in):cap(c.in)]
+		n, errno, err := rawio.Read(c.rc, free)
+		switch {
+		case err != nil: // closed
+			c.finish()
+			return
+		case errno == syscall.EAGAIN:
+			n = 0
+		case errno != nil || n == 0: // failed, or the client left
+			c.finish()
+			c.close()
+			return
+		}
+		if n > 0 {
+			if len(c.in) == 0 {
+				c.started = time.Now().UnixNano()
+			}
+			c.in = c.in[:len(c.in)+n]
+			if !c.serve() {
+				return // not ours any more
+			}
+		}
+		if n < len(free) { // drained
+			if len(c.in) == 0 {
+				c.releaseBuffer()
+			}
+			c.leave()
+			if c.s.isClosed() {
+				c.closeIfIdle()
+				return
+			}
+			// Past a true Done nothing of c's reading state may be
+			// touched: the next callback may be running already.
+			if w.Done() || !c.enter() {
+				return
+			}
+		}
+	}
+}
+
+// finish gives back what the callback holds, as the connection goes.
+func (c *conn) finish() {
+	c.releaseBuffer()
+	c.mu.Lock()
+	c.busy = false
+	c.mu.Unlock()
+}
+
+func (c *conn) releaseBuffer() {
+	if c.bp != nil && cap(c.in) <= maxPooledSize {
+		*c.bp = c.in[:0]
+		bufferPool.Put(c.bp)
+	}
+	c.bp, c.in = nil, nil
+}
+
+// serve serves the complete requests at the start of c.in and keeps the
+// rest there. It reports false when the connection is no longer c's.
+func (c *conn) serve() bool {
+	for len(c.in) > 0 {
+		r, size, res := c.parse()
+		switch res {
+		case needMore:
+			if size > cap(c.in) {
+				c.in = append(make([]byte, 0, size), c.in...)
+				c.bp = nil // grown past the pool's buffers
+			}
+			return true
+		case notPlain:
+			pending := bytes.Clone(c.in)
+			c.releaseBuffer()
+			if c.release(true) {
+				c.s.handOff(c.nc, pending)
+			}
+			return false
+		}
+		if !c.serveRequest(r, size) {
+			return false
+		}
+		rest := copy(c.in, c.in[size:])
+		c.in = c.in[:rest]
+		c.started = time.Now().UnixNano()
+	}
+	return true
+}
+
+// serveRequest runs the handler on r, whose bytes are c.in[:size], and
+// writes its response. It reports false when the connection is no longer
+// c's.
+func (c *conn) serveRequest(r *http.Request, size int) bool {
+	w := &c.resp
+	w.reset(size)
+	if !c.runHandler(w, r) {
+		c.finish()
+		c.close()
+		return false
+	}
+	if w.hijacked {
+		return false
+	}
+	closing := r.Close || c.s.isClosed()
+	if err := w.finish(closing); err != nil || closing {
+		c.finish()
+		c.close()
+		return false
+	}
+	return true
+}
+
+// runHandler calls the handler; it reports false if it panicked.
+func (c *conn) runHandler(w *response, r *http.Request) (ok bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v != http.ErrAbortHandler {
+				const size = 64 << 10
+				buf := make([]byte, size)
+				buf = buf[:runtime.Stack(buf, false)]
+				c.s.logf("http: panic serving %v: %v\n%s", c.remote, v, buf)
+			}
+			ok = false
+		}
+	}()
+	c.s.Handler.ServeHTTP(w, r)
+	return true
+}
+
+func (s *Server) logf(format string, args ...any) {
+	if s.ErrorLog != nil {
+		s.ErrorLog.Printf(format, args...)
+	} else {
+		log.Printf(format, args...)
+	}
+}
+
+// Results of parse.
+const (
+	ready    = iota // a request, whose size is returned
+	needMore        // the request is not complete: c.in must hold size bytes
+	notPlain        // a request net/http is to serve
+)
+
+// parse reads the request at the start of c.in.
+func (c *conn) parse() (*http.Request, int, int) {
+	b := c.in
+	end := bytes.Index(b, crlf2)
+	if end < 0 {
+		if len(b) > maxHeaderBytes {
+			return nil, 0, notPlain
+		}
+		return nil, len(b) + 1, needMore
+	}
+	head := string(b[:end+2]) // each line with its CRLF
+	line, rest, _ := strings.Cut(head, "\r\n")
+	method, line, ok1 := strings.Cut(line, " ")
+	target, proto, ok2 := strings.Cut(line, " ")
+	if !ok1 || !ok2 || proto != "HTTP/1.1" || !isToken(method) || !plainTarget(target) {
+		return nil, 0, notPlain
+	}
+	path, query, _ := strings.Cut(target, "?")
+	if !c.s.Match(method, path) {
+		return nil, 0, notPlain
+	}
+
+	h := make(http.Header, strings.Count(rest, "\r\n"))
+	vals := make([]string, strings.Count(rest, "\r\n"))
+	var host string
+	hosts, length := 0, int64(0)
+	closing := false
+	for i := 0; rest != ""; i++ {
+		var hl string
+		hl, rest, _ = strings.Cut(rest, "\r\n")
+		name, value, ok := strings.Cut(hl, ":")
+		if !ok || !isToken(name) {
+			return nil, 0, notPlain // obsolete line folding too
+		}
+		value = strings.Trim(value, " \t")
+		if !plainValue(value) {
+			return nil, 0, notPlain
+		}
+		key := http.CanonicalHeaderKey(name)
+		switch key {
+		case "Host":
+			host, hosts = value, hosts+1
+			continue // net/http keeps it in Request.Host only
+		case "Content-Length":
+			n, err := strconv.ParseInt(value, 10, 64)
+			if err != nil || n < 0 || value[0] == '+' || h[key] != nil && h[key][0] != value {
+				return nil, 0, notPlain
+			}
+			length = n
+		case "Transfer-Encoding", "Expect":
+			return nil, 0, notPlain
+		case "Connection":
+			closing = closing || hasToken(value, "close")
+		}
+		if h[key] == nil {
+			vals[i] = value
+			h[key] = vals[i : i+1 : i+1]
+		} else {
+			h[key] = append(h[key], value)
+		}
+	}
+	if hosts != 1 || length > c.s.MaxBody {
+		return nil, 0, notPlain
+	}
+	size := end + len(crlf2) + int(length)
+	if len(b) < size {
+		return nil, size, needMore
+	}
+
+	r := new(http.Request)
+	*r = *c.tmpl
+	r.Method = method
+	r.URL = &url.URL{Path: path, RawQuery: query}
+	r.Proto, r.ProtoMajor, r.ProtoMinor = proto, 1, 1
+	r.Header = h
+	r.Host = host
+	r.RemoteAddr = c.remote
+	r.RequestURI = target
+	r.Close = closing
+	r.ContentLength = length
+	r.Body = http.NoBody
+	if length > 0 {
+		c.body.b = b[end+len(crlf2) : size]
+		r.Body = &c.body
+	}
+	return r, size, ready
+}
+
+var crlf2 = []byte("\r\n\r\n")
+
+// isToken reports whether s is a non-empty RFC 9110 token.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if ch >= 0x80 || tokenChars[ch] == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+var tokenChars = func() (t [128]byte) {
+	for ch := '0'; ch <= '9'; ch++ {
+		t[ch] = 1
+	}
+	for ch := 'a'; ch <= 'z'; ch++ {
+		t[ch], t[ch-'a'+'A'] = 1, 1
+	}
+	for _, ch := range "!#$%&'*+-.^_`|~" {
+		t[ch] = 1
+	}
+	return t
+}()
+
+// plainTarget reports whether a request target is an origin-form path and
+// query that needs no unescaping: no '%' in the path, no '#', no controls,
+// spaces or bytes past ASCII.
+func plainTarget(s string) bool {
+	if s == "" || s[0] != '/' {
+		return false
+	}
+	inQuery := false
+	for i := 0; i < len(s); i++ {
+		switch ch := s[i]; {
+		case ch <= ' ' || ch >= 0x7f || ch == '#':
+			return false
+		case ch == '?':
+			inQuery = true
+		case ch == '%' && !inQuery:
+			return false
+		}
+	}
+	return true
+}
+
+// plainValue reports whether a header value has no control characters but
+// tabs.
+func plainValue(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if ch := s[i]; ch < ' ' && ch != '\t' || ch == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// hasToken reports whether the comma-separated list v holds token, compared
+// without regard to case.
+func hasToken(v, token string) bool {
+	for v != "" {
+		var t string
+		t, v, _ = strings.Cut(v, ",")
+		if strings.EqualFold(strings.TrimSpace(t), token) {
+			return true
+		}
+	}
+	return false
+}
+
+// bodyReader is a request's body, read already.
+type bodyReader struct{ b []byte }
+
+func (r *bodyReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.b)
+	r.b = r.b[n:]
+	return n, nil
+}
+
+func (r *bodyReader) Close() error { r.b = nil; return nil }
+
+// response is the http.ResponseWriter of a request served here: the
+// response is kept until the handler returns, then written at once.
+type response struct {
+	c        *conn
+	size     int // the request's bytes in c.in
+	header   http.Header
+	status   int
+	body     []byte
+	bp       *[]byte
+	hijacked bool
+}
+
+func (w *response) reset(size int) {
+	clear(w.header)
+	w.size, w.status, w.hijacked = size, 0, false
+}
+
+func (w *response) Header() http.Header { return w.header }
+
+func (w *response) WriteHeader(code int) {
+	if w.status != 0 || w.hijacked || code < 200 {
+		return // informational responses are not sent
+	}
+	if code > 999 {
+		panic(fmt.Sprintf("invalid WriteHeader code %v", code))
+	}
+	w.status = code
+}
+
+func (w *response) Write(p []byte) (int, error) {
+	if w.hijacked {
+		return 0, http.ErrHijacked
+	}
+	w.WriteHeader(http.StatusOK)
+	if !bodyAllowed(w.status) {
+		return 0, http.ErrBodyNotAllowed
+	}
+	if w.bp == nil {
+		w.bp = bufferPool.Get().(*[]byte)
+		w.body = (*w.bp)[:0]
+	}
+	w.body = append(w.body, p...)
+	return len(p), nil
+}
+
+func bodyAllowed(status int) bool {
+	return status != http.StatusNoContent && status != http.StatusNotModified
+}
+
+// Hijack hands the connection to the handler, with the bytes the client
+// sent after the request in the reader.
+func (w *response) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if w.hijacked {
+		return nil, nil, http.ErrHijacked
+	}
+	c := w.c
+	w.hijacked = true
+	rest := bytes.Clone(c.in[w.size:])
+	c.releaseBuffer()
+	c.finish()
+	c.release(true)
+	br := bufio.NewReaderSize(bytes.NewReader(rest), max(len(rest), 16))
+	if len(rest) > 0 {
+		br.Peek(len(rest))
+	}
+	return c.nc, bufio.NewReadWriter(br, bufio.NewWriterSize(c.nc, 16)), nil
+}
+
+// finish writes the response, asking the client to close the connection
+// when closing.
+func (w *response) finish(closing bool) error {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	bp := bufferPool.Get().(*[]byte)
+	b := append((*bp)[:0], "HTTP/1.1 "...)
+	b = strconv.AppendInt(b, int64(w.status), 10)
+	b = append(b, ' ')
+	b = append(b, http.StatusText(w.status)...)
+	b = append(b, "\r\nDate: "...)
+	b = append(b, httpDate()...)
+	b = append(b, "\r\n"...)
+	h := w.header
+	if bodyAllowed(w.status) {
+		if h.Get("Content-Type") == "" && len(w.body) > 0 {
+			h.Set("Content-Type", http.DetectContentType(w.body))
+		}
+		b = append(b, "Content-Length: "...)
+		b = strconv.AppendInt(b, int64(len(w.body)), 10)
+		b = append(b, "\r\n"...)
+	}
+	delete(h, "Content-Length")
+	delete(h, "Transfer-Encoding")
+	delete(h, "Date")
+	if closing {
+		h.Set("Connection", "close")
+	}
+	for k, vs := range h {
+		if !isToken(k) {
+			continue
+		}
+		for _, v := range vs {
+			b = append(b, k...)
+			b = append(b, ": "...)
+			for i := 0; i < len(v); i++ { // no header injection
+				if ch := v[i]; ch == '\r' || ch == '\n' {
+					b = append(b, ' ')
+				} else {
+					b = append(b, ch)
+				}
+			}
+			b = append(b, "\r\n"...)
+		}
+	}
+	b = append(b, "\r\n"...)
+	if bodyAllowed(w.status) {
+		b = append(b, w.body...)
+	}
+	err := w.c.write(b)
+	*bp = b[:0]
+	if cap(b) <= maxPooledSize {
+		bufferPool.Put(bp)
+	}
+	if w.bp != nil {
+		*w.bp = w.body[:0]
+		if cap(w.body) <= maxPooledSize {
+			bufferPool.Put(w.bp)
+		}
+		w.bp, w.body = nil, nil
+	}
+	return err
+}
+
+// write writes b: without waiting if the socket takes it, else with a
+// deadline of IdleTimeout for the rest.
+func (c *conn) write(b []byte) error {
+	n, errno, err := rawio.Write(c.rc, b)
+	switch {
+	case err != nil:
+		return err
+	case errno == syscall.EAGAIN:
+		n = 0
+	case errno != nil:
+		return errno
+	}
+	if n == len(b) {
+		return nil
+	}
+	c.nc.SetWriteDeadline(time.Now().Add(c.s.IdleTimeout))
+	_, err = c.nc.Write(b[n:])
+	c.nc.SetWriteDeadline(time.Time{})
+	return err
+}
+
+// httpDate is the Date header's value, formatted once a second.
+func httpDate() string {
+	now := time.Now()
+	sec := now.Unix()
+	if d := cachedDate.Load(); d != nil && d.sec == sec {
+		return d.s
+	}
+	d := &date{sec: sec, s: now.UTC().Format(http.TimeFormat)}
+	cachedDate.Store(d)
+	return d.s
+}
+
+type date struct {
+	sec int64
+	s   string
+}
+
+var cachedDate atomic.Pointer[date]
