@@ -3,7 +3,9 @@ package socketio_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"log"
+	"net"
 	"net/http"
 	"time"
 
@@ -93,4 +95,35 @@ func ExampleNewServer() {
 	defer srv.Close()
 	fmt.Println(srv.Sockets().Name())
 	// Output: /
+}
+
+// Serve listens itself, as Node's io.listen; requests for other paths go to
+// the handler given (here a page), through net/http.
+func ExampleServer_Serve() {
+	srv := socketio.NewServer(nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	page := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "the app") })
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln, "/socket.io/", page) }()
+
+	base := "http://" + ln.Addr().String()
+	for _, path := range []string{"/socket.io/?EIO=4&transport=polling", "/"} {
+		res, err := http.Get(base + path)
+		if err != nil {
+			log.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		fmt.Printf("%s: %d %.7s\n", path, res.StatusCode, body)
+	}
+
+	srv.Close() // Serve returns
+	fmt.Println(<-served)
+	// Output:
+	// /socket.io/?EIO=4&transport=polling: 200 0{"sid"
+	// /: 200 the app
+	// http: Server closed
 }

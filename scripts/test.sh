@@ -39,4 +39,7 @@ go test -run '^$' -bench . -benchtime 1x ./...
 
 step "tests"
 go test -race -count=1 ./...
+# The interop suite again, against the servers' own Serve (internal/h1)
+# instead of net/http.
+go test -race -count=1 ./interop/ -args -standalone
 (cd bench && go test -race -count=1 ./...)

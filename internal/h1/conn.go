@@ -40,7 +40,7 @@ type conn struct {
 	s      *Server
 	nc     net.Conn
 	rc     syscall.RawConn
-	watch  *netpoll.Watch
+	watch  *netpoll.Watch // guarded by mu
 	remote string
 
 	ctx    context.Context // of the connection's requests
@@ -69,15 +69,33 @@ func newConn(s *Server, nc net.Conn, rc syscall.RawConn) *conn {
 	return c
 }
 
-// enter marks c busy, unless it is closed.
-func (c *conn) enter() bool {
+// enter marks c busy, unless it is closed. w is c's watch, which the first
+// callback may know before serveConn does.
+func (c *conn) enter(w *netpoll.Watch) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.watch == nil {
+		c.watch = w
+	}
 	if c.closed {
 		return false
 	}
 	c.busy = true
 	return true
+}
+
+// watched records c's watch once the Poller has it, and stops it if c was
+// closed meanwhile.
+func (c *conn) watched(w *netpoll.Watch) {
+	c.mu.Lock()
+	if c.watch == nil {
+		c.watch = w
+	}
+	closed := c.closed
+	c.mu.Unlock()
+	if closed {
+		w.Stop()
+	}
 }
 
 // leave marks c idle, with the deadline its state calls for.
@@ -101,11 +119,14 @@ func (c *conn) release(keep bool) bool {
 		return false
 	}
 	c.closed = true
+	w := c.watch
 	c.mu.Unlock()
-	if keep {
-		c.watch.Release()
-	} else {
-		c.watch.Stop() // closing takes it out of the epoll set
+	switch {
+	case w == nil: // serveConn stops it
+	case keep:
+		w.Release()
+	default:
+		w.Stop() // closing takes it out of the epoll set
 	}
 	c.cancel()
 	c.s.forget(c)
@@ -145,7 +166,7 @@ func (c *conn) hangup() { c.cancel() }
 // readable runs when the Poller sees data or the client leaving: it reads
 // without blocking and serves the requests that came, until nothing is left.
 func (c *conn) readable(w *netpoll.Watch) {
-	if !c.enter() {
+	if !c.enter(w) {
 		return
 	}
 	for {
@@ -189,7 +210,7 @@ func (c *conn) readable(w *netpoll.Watch) {
 			}
 			// Past a true Done nothing of c's reading state may be
 			// touched: the next callback may be running already.
-			if w.Done() || !c.enter() {
+			if w.Done() || !c.enter(w) {
 				return
 			}
 		}

@@ -170,7 +170,7 @@ func (s *Server) serveConn(nc net.Conn) {
 		s.handOff(nc, nil)
 		return
 	}
-	c.watch = w
+	c.watched(w)
 }
 
 func (s *Server) forget(c *conn) {
