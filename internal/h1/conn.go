@@ -111,8 +111,9 @@ func (c *conn) leave() {
 }
 
 // release ends c's use of its connection: closed, or, with keep, handed
-// to net/http or hijacked. It reports false if c was released already.
-func (c *conn) release(keep bool) bool {
+// to net/http or hijacked; with cancel, its requests' context ends. It
+// reports false if c was released already.
+func (c *conn) release(keep, cancel bool) bool {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
@@ -128,25 +129,29 @@ func (c *conn) release(keep bool) bool {
 	default:
 		w.Stop() // closing takes it out of the epoll set
 	}
-	c.cancel()
+	if cancel {
+		c.cancel()
+	}
 	c.s.forget(c)
 	return true
 }
 
 // close closes the connection.
 func (c *conn) close() {
-	if c.release(false) {
+	if c.release(false, true) {
 		c.nc.Close()
 	}
 }
 
-// closeIfIdle closes the connection unless a callback runs; that one
-// closes it when it finds the server closed.
+// closeIfIdle closes the connection unless a callback runs; that one,
+// whose request's context ends, closes it when it finds the server closed.
 func (c *conn) closeIfIdle() {
 	c.mu.Lock()
 	busy := c.busy
 	c.mu.Unlock()
-	if !busy {
+	if busy {
+		c.cancel()
+	} else {
 		c.close()
 	}
 }
@@ -241,14 +246,15 @@ func (c *conn) serve() bool {
 		switch res {
 		case needMore:
 			if size > cap(c.in) {
-				c.in = append(make([]byte, 0, size), c.in...)
+				// At least double: a long head comes in big reads.
+				c.in = append(make([]byte, 0, max(size, 2*cap(c.in))), c.in...)
 				c.bp = nil // grown past the pool's buffers
 			}
 			return true
 		case notPlain:
 			pending := bytes.Clone(c.in)
 			c.releaseBuffer()
-			if c.release(true) {
+			if c.release(true, true) {
 				c.s.handOff(c.nc, pending)
 			}
 			return false
@@ -268,16 +274,17 @@ func (c *conn) serve() bool {
 // c's.
 func (c *conn) serveRequest(r *http.Request, size int) bool {
 	w := &c.resp
-	w.reset(size)
+	w.reset(size, r.Method == http.MethodHead)
 	if !c.runHandler(w, r) {
 		c.finish()
 		c.close()
 		return false
 	}
 	if w.hijacked {
+		c.cancel()
 		return false
 	}
-	closing := r.Close || c.s.isClosed()
+	closing := r.Close || c.s.isClosed() || hasToken(w.header.Get("Connection"), "close")
 	if err := w.finish(closing); err != nil || closing {
 		c.finish()
 		c.close()
@@ -322,10 +329,10 @@ const (
 func (c *conn) parse() (*http.Request, int, int) {
 	b := c.in
 	end := bytes.Index(b, crlf2)
-	if end < 0 {
-		if len(b) > maxHeaderBytes {
-			return nil, 0, notPlain
-		}
+	switch {
+	case end > maxHeaderBytes || end < 0 && len(b) > maxHeaderBytes:
+		return nil, 0, notPlain
+	case end < 0:
 		return nil, len(b) + 1, needMore
 	}
 	head := string(b[:end+2]) // each line with its CRLF
@@ -359,12 +366,18 @@ func (c *conn) parse() (*http.Request, int, int) {
 		key := http.CanonicalHeaderKey(name)
 		switch key {
 		case "Host":
+			if !validHost(value) {
+				return nil, 0, notPlain
+			}
 			host, hosts = value, hosts+1
 			continue // net/http keeps it in Request.Host only
 		case "Content-Length":
 			n, err := strconv.ParseInt(value, 10, 64)
-			if err != nil || n < 0 || value[0] == '+' || h[key] != nil && h[key][0] != value {
+			if err != nil || !isDigits(value) || h[key] != nil && h[key][0] != value {
 				return nil, 0, notPlain
+			}
+			if h[key] != nil {
+				continue // the same length again, kept once as net/http does
 			}
 			length = n
 		case "Transfer-Encoding", "Expect":
@@ -407,6 +420,27 @@ func (c *conn) parse() (*http.Request, int, int) {
 }
 
 var crlf2 = []byte("\r\n\r\n")
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// validHost reports whether a Host header has only the bytes net/http
+// accepts there (letters, digits and "!$%&'()*+,-.:;=[]_~").
+func validHost(s string) bool {
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if !('a' <= ch && ch <= 'z' || 'A' <= ch && ch <= 'Z' || '0' <= ch && ch <= '9' || strings.IndexByte("!$%&'()*+,-.:;=[]_~", ch) >= 0) {
+			return false
+		}
+	}
+	return true
+}
 
 // isToken reports whether s is a non-empty RFC 9110 token.
 func isToken(s string) bool {
@@ -504,11 +538,12 @@ type response struct {
 	body     []byte
 	bp       *[]byte
 	hijacked bool
+	head     bool // a HEAD request: no body is sent
 }
 
-func (w *response) reset(size int) {
+func (w *response) reset(size int, head bool) {
 	clear(w.header)
-	w.size, w.status, w.hijacked = size, 0, false
+	w.size, w.status, w.hijacked, w.head = size, 0, false, head
 }
 
 func (w *response) Header() http.Header { return w.header }
@@ -554,8 +589,8 @@ func (w *response) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	rest := bytes.Clone(c.in[w.size:])
 	c.releaseBuffer()
 	c.finish()
-	c.release(true)
-	br := bufio.NewReaderSize(bytes.NewReader(rest), max(len(rest), 16))
+	c.release(true, false) // the request's context lasts until the handler returns
+	br := bufio.NewReaderSize(io.MultiReader(bytes.NewReader(rest), c.nc), max(len(rest), 16))
 	if len(rest) > 0 {
 		br.Peek(len(rest))
 	}
@@ -609,7 +644,7 @@ func (w *response) finish(closing bool) error {
 		}
 	}
 	b = append(b, "\r\n"...)
-	if bodyAllowed(w.status) {
+	if bodyAllowed(w.status) && !w.head {
 		b = append(b, w.body...)
 	}
 	err := w.c.write(b)

@@ -214,9 +214,10 @@ func (s *Server) sweep() {
 	}
 }
 
-// Close closes the listeners and the idle connections, and net/http's;
-// a connection whose handler runs is closed when it returns. It does not
-// wait for handlers.
+// Close closes the listeners, the idle connections and net/http's. The
+// requests being handled see their context end; Close waits for their
+// handlers to return, writes their responses with "Connection: close" and
+// closes their connections.
 func (s *Server) Close() error {
 	s.start()
 	s.mu.Lock()
