@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 )
 
 // A watch is idle (the next event starts its callback), running (its
@@ -20,10 +21,18 @@ const (
 	stopped
 )
 
-// maxWorkers is how many goroutines stay to run callbacks. A goroutine
-// that has run a callback has grown its stack to what the callbacks need;
-// a fresh one would grow it again, copying it at each step.
-const maxWorkers = 64
+// maxIdleWorkers is how many goroutines stay, idle, to run callbacks. A
+// goroutine that has run a callback has grown its stack to what the
+// callbacks need; a fresh one would grow it again, copying it at each step.
+// Idle ones are counted, not all: callbacks that block (an HTTP long poll
+// waiting for data) must not leave the others to fresh goroutines. More
+// stay idle for a while after a burst: they leave at most once per
+// trimEvery, so that a load that comes in waves (long polls completing
+// together) keeps its workers.
+const (
+	maxIdleWorkers = 64
+	trimEvery      = time.Second
+)
 
 // Poller watches connections for readability. Its methods are safe for
 // concurrent use.
@@ -34,7 +43,8 @@ type Poller struct {
 
 	work    chan *Watch   // hands a watch that fired to an idle worker
 	closing chan struct{} // closed by Close: the workers leave
-	workers atomic.Int32  // the workers that stay
+	trim    chan struct{} // an idle worker that receives leaves
+	idle    atomic.Int32  // the workers waiting for a watch
 	running sync.WaitGroup
 
 	mu      sync.Mutex
@@ -65,6 +75,7 @@ func New() (*Poller, error) {
 		done:    make(chan struct{}),
 		work:    make(chan *Watch),
 		closing: make(chan struct{}),
+		trim:    make(chan struct{}),
 		watches: make(map[int32]*Watch),
 	}
 	go p.run()
@@ -76,6 +87,7 @@ func New() (*Poller, error) {
 func (p *Poller) run() {
 	defer close(p.done)
 	events := make([]syscall.EpollEvent, 256)
+	lastTrim := time.Now()
 	for {
 		var n int
 		err := p.rc.Read(func(fd uintptr) bool {
@@ -103,6 +115,10 @@ func (p *Poller) run() {
 			}
 		}
 		p.mu.Unlock()
+		if now := time.Now(); now.Sub(lastTrim) >= trimEvery {
+			lastTrim = now
+			p.trimIdle()
+		}
 	}
 }
 
@@ -116,20 +132,32 @@ func (p *Poller) dispatch(w *Watch) {
 	}
 }
 
-// worker runs w's callback, then, unless there are enough workers already,
-// waits for the next watch to fire.
-func (p *Poller) worker(w *Watch) {
-	defer p.running.Done()
-	stay := p.workers.Add(1) <= maxWorkers
-	defer p.workers.Add(-1)
-	for {
-		w.ready(w)
-		if !stay {
+// trimIdle lets the idle workers past maxIdleWorkers leave.
+func (p *Poller) trimIdle() {
+	for extra := p.idle.Load() - maxIdleWorkers; extra > 0; extra-- {
+		select {
+		case p.trim <- struct{}{}:
+		default:
 			return
 		}
+	}
+}
+
+// worker runs w's callback, then waits for the next watch to fire, until
+// it is trimmed.
+func (p *Poller) worker(w *Watch) {
+	defer p.running.Done()
+	for {
+		w.ready(w)
+		p.idle.Add(1)
 		select {
 		case w = <-p.work:
+			p.idle.Add(-1)
+		case <-p.trim:
+			p.idle.Add(-1)
+			return
 		case <-p.closing:
+			p.idle.Add(-1)
 			return
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -241,5 +242,56 @@ func TestRelease(t *testing.T) {
 	}
 	if n := strings.Count(string(info), "tfd:"); n != 0 {
 		t.Fatalf("%d descriptors left in the epoll set:\n%s", n, info)
+	}
+}
+
+// After a burst, the workers past maxIdleWorkers stay for a while, then
+// leave.
+func TestIdleWorkersTrimmed(t *testing.T) {
+	p := newPoller(t)
+	const n = maxIdleWorkers + 36
+	var running sync.WaitGroup
+	running.Add(n)
+	release := make(chan struct{})
+	clients := make([]net.Conn, n)
+	for i := range n {
+		client, server := tcpPair(t)
+		clients[i] = client
+		first := true
+		if _, err := p.Watch(server, func(w *Watch) {
+			var b [8]byte
+			server.Read(b[:])
+			if first { // all n at once: n workers
+				first = false
+				running.Done()
+				<-release
+			}
+			w.Done()
+		}); err != nil {
+			t.Fatal(err)
+		}
+		client.Write([]byte("x"))
+	}
+	running.Wait()
+	close(release)
+	idleAtLeast := func(want int32) bool {
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			if p.idle.Load() >= want {
+				return true
+			}
+		}
+		return false
+	}
+	if !idleAtLeast(n) {
+		t.Fatalf("%d idle workers after the burst, want %d", p.idle.Load(), n)
+	}
+	time.Sleep(trimEvery + 100*time.Millisecond)
+	clients[0].Write([]byte("y")) // an event: the poller trims
+	deadline := time.Now().Add(5 * time.Second)
+	for p.idle.Load() > maxIdleWorkers {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d idle workers a while after the burst, want at most %d", p.idle.Load(), maxIdleWorkers)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
