@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -65,7 +64,7 @@ func newConn(s *Server, nc net.Conn, rc syscall.RawConn) *conn {
 	c.tmpl = (&http.Request{}).WithContext(c.ctx)
 	c.resp.c = c
 	c.resp.header = make(http.Header)
-	c.deadline = time.Now().Add(s.HeaderTimeout).UnixNano()
+	c.deadline = s.now() + int64(s.HeaderTimeout)
 	return c
 }
 
@@ -103,7 +102,7 @@ func (c *conn) leave() {
 	c.mu.Lock()
 	c.busy = false
 	if len(c.in) == 0 {
-		c.deadline = time.Now().Add(c.s.IdleTimeout).UnixNano()
+		c.deadline = c.s.now() + int64(c.s.IdleTimeout)
 	} else {
 		c.deadline = c.started + int64(c.s.HeaderTimeout)
 	}
@@ -197,7 +196,7 @@ func (c *conn) readable(w *netpoll.Watch) {
 		}
 		if n > 0 {
 			if len(c.in) == 0 {
-				c.started = time.Now().UnixNano()
+				c.started = c.s.now()
 			}
 			c.in = c.in[:len(c.in)+n]
 			if !c.serve() {
@@ -264,7 +263,7 @@ func (c *conn) serve() bool {
 		}
 		rest := copy(c.in, c.in[size:])
 		c.in = c.in[:rest]
-		c.started = time.Now().UnixNano()
+		c.started = c.s.now()
 	}
 	return true
 }
@@ -347,7 +346,7 @@ func (c *conn) parse() (*http.Request, int, int) {
 		return nil, 0, notPlain
 	}
 
-	h := make(http.Header, strings.Count(rest, "\r\n"))
+	h := make(http.Header)
 	vals := make([]string, strings.Count(rest, "\r\n"))
 	var host string
 	hosts, length := 0, int64(0)
@@ -609,7 +608,7 @@ func (w *response) finish(closing bool) error {
 	b = append(b, ' ')
 	b = append(b, http.StatusText(w.status)...)
 	b = append(b, "\r\nDate: "...)
-	b = append(b, httpDate()...)
+	b = append(b, w.c.s.date()...)
 	b = append(b, "\r\n"...)
 	h := w.header
 	if bodyAllowed(w.status) {
@@ -683,21 +682,7 @@ func (c *conn) write(b []byte) error {
 	return err
 }
 
-// httpDate is the Date header's value, formatted once a second.
-func httpDate() string {
-	now := time.Now()
-	sec := now.Unix()
-	if d := cachedDate.Load(); d != nil && d.sec == sec {
-		return d.s
-	}
-	d := &date{sec: sec, s: now.UTC().Format(http.TimeFormat)}
-	cachedDate.Store(d)
-	return d.s
-}
-
 type date struct {
 	sec int64
 	s   string
 }
-
-var cachedDate atomic.Pointer[date]

@@ -23,6 +23,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -63,6 +64,9 @@ type Server struct {
 	sweepStop chan struct{}
 	sweepDone chan struct{}
 
+	clock      atomic.Int64 // UnixNano, a second late at most: see now
+	cachedDate atomic.Pointer[date]
+
 	mu        sync.Mutex
 	listeners map[net.Listener]struct{}
 	conns     map[*conn]struct{}
@@ -80,6 +84,7 @@ func (s *Server) start() {
 		if s.HeaderTimeout <= 0 {
 			s.HeaderTimeout = 10 * time.Second
 		}
+		s.clock.Store(time.Now().UnixNano())
 		s.listeners = make(map[net.Listener]struct{})
 		s.conns = make(map[*conn]struct{})
 		s.poller, _ = netpoll.New() // nil where not supported
@@ -199,6 +204,7 @@ func (s *Server) sweep() {
 		case <-t.C:
 		}
 		now := time.Now().UnixNano()
+		s.clock.Store(now)
 		s.mu.Lock()
 		for c := range s.conns {
 			if c.expired(now) {
@@ -212,6 +218,22 @@ func (s *Server) sweep() {
 		}
 		expired = expired[:0]
 	}
+}
+
+// now is the time for deadlines, read without a system call: the sweeper
+// sets it each second. It is up to a second early, which deadlines make up
+// for: they count from one second after it.
+func (s *Server) now() int64 { return s.clock.Load() + int64(time.Second) }
+
+// date is the Date header's value, formatted once a second.
+func (s *Server) date() string {
+	sec := s.clock.Load() / int64(time.Second)
+	if d := s.cachedDate.Load(); d != nil && d.sec == sec {
+		return d.s
+	}
+	d := &date{sec: sec, s: time.Unix(sec, 0).UTC().Format(http.TimeFormat)}
+	s.cachedDate.Store(d)
+	return d.s
 }
 
 // Close closes the listeners, the idle connections and net/http's. The
