@@ -402,7 +402,11 @@ func (c *conn) parse() (*http.Request, int, int) {
 	r := new(http.Request)
 	*r = *c.tmpl
 	r.Method = method
-	r.URL = &url.URL{Path: path, RawQuery: query}
+	if simplePath(path) {
+		r.URL = &url.URL{Path: path, RawQuery: query}
+	} else if r.URL, _ = url.ParseRequestURI(target); r.URL == nil {
+		return nil, 0, notPlain
+	}
 	r.Proto, r.ProtoMajor, r.ProtoMinor = proto, 1, 1
 	r.Header = h
 	r.Host = host
@@ -483,6 +487,19 @@ func plainTarget(s string) bool {
 		case ch == '?':
 			inQuery = true
 		case ch == '%' && !inQuery:
+			return false
+		}
+	}
+	return true
+}
+
+// simplePath reports whether a path is made of letters, digits, "-._~" and
+// slashes only: its URL is built here, others are left to url.ParseRequestURI
+// (which keeps the raw form of sub-delimiters such as "!").
+func simplePath(s string) bool {
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if !('a' <= ch && ch <= 'z' || 'A' <= ch && ch <= 'Z' || '0' <= ch && ch <= '9' || strings.IndexByte("-._~/", ch) >= 0) {
 			return false
 		}
 	}
