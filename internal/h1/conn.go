@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ab218a8d/socketio/internal/httpwire"
 	"github.com/ab218a8d/socketio/internal/netpoll"
 	"github.com/ab218a8d/socketio/internal/rawio"
 )
@@ -283,7 +284,7 @@ func (c *conn) serveRequest(r *http.Request, size int) bool {
 		c.cancel()
 		return false
 	}
-	closing := r.Close || c.s.isClosed() || hasToken(w.header.Get("Connection"), "close")
+	closing := r.Close || c.s.isClosed() || httpwire.HasToken(w.header.Get("Connection"), "close")
 	if err := w.finish(closing); err != nil || closing {
 		c.finish()
 		c.close()
@@ -338,7 +339,7 @@ func (c *conn) parse() (*http.Request, int, int) {
 	line, rest, _ := strings.Cut(head, "\r\n")
 	method, line, ok1 := strings.Cut(line, " ")
 	target, proto, ok2 := strings.Cut(line, " ")
-	if !ok1 || !ok2 || proto != "HTTP/1.1" || !isToken(method) || !plainTarget(target) {
+	if !ok1 || !ok2 || proto != "HTTP/1.1" || !httpwire.IsToken(method) || !plainTarget(target) {
 		return nil, 0, notPlain
 	}
 	path, query, _ := strings.Cut(target, "?")
@@ -355,7 +356,7 @@ func (c *conn) parse() (*http.Request, int, int) {
 		var hl string
 		hl, rest, _ = strings.Cut(rest, "\r\n")
 		name, value, ok := strings.Cut(hl, ":")
-		if !ok || !isToken(name) {
+		if !ok || !httpwire.IsToken(name) {
 			return nil, 0, notPlain // obsolete line folding too
 		}
 		value = strings.Trim(value, " \t")
@@ -382,7 +383,7 @@ func (c *conn) parse() (*http.Request, int, int) {
 		case "Transfer-Encoding", "Expect":
 			return nil, 0, notPlain
 		case "Connection":
-			closing = closing || hasToken(value, "close")
+			closing = closing || httpwire.HasToken(value, "close")
 		}
 		if h[key] == nil {
 			vals[i] = value
@@ -445,33 +446,6 @@ func validHost(s string) bool {
 	return true
 }
 
-// isToken reports whether s is a non-empty RFC 9110 token.
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		if ch >= 0x80 || tokenChars[ch] == 0 {
-			return false
-		}
-	}
-	return true
-}
-
-var tokenChars = func() (t [128]byte) {
-	for ch := '0'; ch <= '9'; ch++ {
-		t[ch] = 1
-	}
-	for ch := 'a'; ch <= 'z'; ch++ {
-		t[ch], t[ch-'a'+'A'] = 1, 1
-	}
-	for _, ch := range "!#$%&'*+-.^_`|~" {
-		t[ch] = 1
-	}
-	return t
-}()
-
 // plainTarget reports whether a request target is an origin-form path and
 // query that needs no unescaping: no '%' in the path, no '#', no controls,
 // spaces or bytes past ASCII.
@@ -515,19 +489,6 @@ func plainValue(s string) bool {
 		}
 	}
 	return true
-}
-
-// hasToken reports whether the comma-separated list v holds token, compared
-// without regard to case.
-func hasToken(v, token string) bool {
-	for v != "" {
-		var t string
-		t, v, _ = strings.Cut(v, ",")
-		if strings.EqualFold(strings.TrimSpace(t), token) {
-			return true
-		}
-	}
-	return false
 }
 
 // bodyReader is a request's body, read already.
@@ -642,23 +603,7 @@ func (w *response) finish(closing bool) error {
 	if closing {
 		h.Set("Connection", "close")
 	}
-	for k, vs := range h {
-		if !isToken(k) {
-			continue
-		}
-		for _, v := range vs {
-			b = append(b, k...)
-			b = append(b, ": "...)
-			for i := 0; i < len(v); i++ { // no header injection
-				if ch := v[i]; ch == '\r' || ch == '\n' {
-					b = append(b, ' ')
-				} else {
-					b = append(b, ch)
-				}
-			}
-			b = append(b, "\r\n"...)
-		}
-	}
+	b = httpwire.AppendHeader(b, h)
 	b = append(b, "\r\n"...)
 	if bodyAllowed(w.status) && !w.head {
 		b = append(b, w.body...)

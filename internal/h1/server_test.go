@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ab218a8d/socketio/internal/httpwire"
 	"github.com/ab218a8d/socketio/internal/leakcheck"
 )
 
@@ -988,7 +989,7 @@ func FuzzParse(f *testing.F) {
 		if err != nil || !bytes.Equal(body, in[end+len(crlf2):size]) {
 			t.Fatalf("body %q, %v; want %q", body, err, in[end+len(crlf2):size])
 		}
-		if !isToken(r.Method) || !strings.HasPrefix(r.URL.Path, "/") || r.Proto != "HTTP/1.1" || r.Header.Get("Host") != "" || r.RemoteAddr != c.remote {
+		if !httpwire.IsToken(r.Method) || !strings.HasPrefix(r.URL.Path, "/") || r.Proto != "HTTP/1.1" || r.Header.Get("Host") != "" || r.RemoteAddr != c.remote {
 			t.Fatalf("request %+v", r)
 		}
 

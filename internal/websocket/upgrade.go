@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ab218a8d/socketio/internal/httpwire"
 	"github.com/ab218a8d/socketio/internal/netpoll"
 )
 
@@ -86,12 +87,8 @@ func IsUpgradeRequest(r *http.Request) bool {
 // compared without regard to case.
 func hasToken(h http.Header, name, token string) bool {
 	for _, v := range h[name] {
-		for v != "" {
-			var t string
-			t, v, _ = strings.Cut(v, ",")
-			if strings.EqualFold(strings.TrimSpace(t), token) {
-				return true
-			}
+		if httpwire.HasToken(v, token) {
+			return true
 		}
 	}
 	return false
@@ -182,20 +179,7 @@ func (u *Upgrader) Upgrade(w http.ResponseWriter, r *http.Request, header http.H
 	if deflate {
 		b = append(b, "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; client_no_context_takeover\r\n"...)
 	}
-	for k, vs := range header {
-		for _, v := range vs {
-			b = append(b, k...)
-			b = append(b, ": "...)
-			for i := 0; i < len(v); i++ { // no header injection
-				if ch := v[i]; ch == '\r' || ch == '\n' {
-					b = append(b, ' ')
-				} else {
-					b = append(b, ch)
-				}
-			}
-			b = append(b, "\r\n"...)
-		}
-	}
+	b = httpwire.AppendHeader(b, header)
 	b = append(b, "\r\n"...)
 	// The server's timeouts do not apply past the handshake.
 	nc.SetDeadline(time.Time{})
