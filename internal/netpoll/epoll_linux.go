@@ -5,6 +5,7 @@ package netpoll
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -119,6 +120,10 @@ func (p *Poller) run() {
 			lastTrim = now
 			p.trimIdle()
 		}
+		// Let the callbacks just started run before looking again: events
+		// that keep coming (a client's burst) would otherwise keep this
+		// loop busy, and the first callbacks waiting, until they stop.
+		runtime.Gosched()
 	}
 }
 

@@ -2,14 +2,17 @@
 // server on this machine, with no WebSocket, Engine.IO or Socket.IO on top:
 // the floor under the echo workload of the side-by-side benchmark.
 //
-// It starts itself as the server (a goroutine per connection, as Go
-// servers are written) pinned to CPU 0 with GOMAXPROCS=1, drives it from
+// It starts itself as the server pinned to CPU 0 with GOMAXPROCS=1 (by
+// default a goroutine per connection, as Go servers are written; with
+// -loop, one thread in an epoll loop of raw system calls, as an event-loop
+// server in C would be), drives it from
 // CPU 1 with an epoll loop of raw system calls over 50 connections with one
 // message in flight each, and prints the round trips per second and the
 // server's CPU time per round trip, read from /proc:
 //
 //	go run ./cmd/floor            # from bench/
 //	go run ./cmd/floor -conns 1   # ping-pong
+//	go run ./cmd/floor -loop      # the event-loop server
 //
 // Linux only (epoll, /proc, taskset).
 package main
@@ -28,10 +31,12 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unsafe"
 )
 
 func main() {
 	serve := flag.String("serve", "", "run as the echo server on this address (used by the tool itself)")
+	loop := flag.Bool("loop", false, "the server is one epoll loop of raw system calls, not a goroutine per connection")
 	conns := flag.Int("conns", 50, "connections, one message in flight each")
 	payload := flag.Int("payload", 32, "bytes per message")
 	duration := flag.Duration("duration", 5*time.Second, "measurement time")
@@ -39,7 +44,11 @@ func main() {
 	flag.Parse()
 	log.SetFlags(0)
 	if *serve != "" {
-		echoServer(*serve)
+		if *loop {
+			loopServer(*serve)
+		} else {
+			echoServer(*serve)
+		}
 		return
 	}
 
@@ -49,7 +58,7 @@ func main() {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	srv := exec.Command("taskset", "-c", "0", os.Args[0], "-serve", addr)
+	srv := exec.Command("taskset", "-c", "0", os.Args[0], "-serve", addr, "-loop="+strconv.FormatBool(*loop))
 	srv.Env = append(os.Environ(), "GOMAXPROCS=1")
 	srv.Stderr = os.Stderr
 	out, err := srv.StdoutPipe()
@@ -70,8 +79,12 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("raw TCP echo, %d connections, %d B: %.0f round trips/s, server CPU %.2f cores, %.2f µs of server CPU per round trip\n",
-		*conns, *payload, float64(rts)/elapsed.Seconds(), cpu/elapsed.Seconds(), cpu*1e6/float64(rts))
+	kind := "a goroutine per connection"
+	if *loop {
+		kind = "an epoll loop"
+	}
+	fmt.Printf("raw TCP echo (%s), %d connections, %d B: %.0f round trips/s, server CPU %.2f cores, %.2f µs of server CPU per round trip\n",
+		kind, *conns, *payload, float64(rts)/elapsed.Seconds(), cpu/elapsed.Seconds(), cpu*1e6/float64(rts))
 }
 
 // echoServer echoes what each connection sends, a goroutine per
@@ -102,6 +115,62 @@ func echoServer(addr string) {
 		}()
 	}
 }
+
+// loopServer echoes what each connection sends from one thread: epoll,
+// read and write as raw system calls, no runtime in between.
+func loopServer(addr string) {
+	runtime.LockOSThread()
+	ln, err := (&net.ListenConfig{KeepAlive: -1}).Listen(context.Background(), "tcp", addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ep, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
+	if err != nil {
+		log.Fatal(err)
+	}
+	go func() { // accepts: rare, off the loop
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				log.Fatal(err)
+			}
+			f, err := c.(*net.TCPConn).File()
+			c.Close()
+			if err != nil {
+				log.Fatal(err)
+			}
+			fd := int(f.Fd())
+			syscall.SetNonblock(fd, true)
+			if err := syscall.EpollCtl(ep, syscall.EPOLL_CTL_ADD, fd, &syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(fd)}); err != nil {
+				log.Fatal(err)
+			}
+			loopFiles = append(loopFiles, f)
+		}
+	}()
+	fmt.Println("listening")
+	events := make([]syscall.EpollEvent, 128)
+	buf := make([]byte, 4096)
+	for {
+		n, _, errno := syscall.RawSyscall6(syscall.SYS_EPOLL_PWAIT, uintptr(ep), uintptr(unsafe.Pointer(&events[0])), uintptr(len(events)), 0, 0, 0)
+		if errno != 0 || n == 0 {
+			// Nothing ready: wait in the kernel (a blocking call must
+			// let the runtime know).
+			syscall.EpollWait(ep, events[:1], -1)
+			continue
+		}
+		for _, ev := range events[:n] {
+			fd := uintptr(ev.Fd)
+			m, _, errno := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)))
+			if errno != 0 || m == 0 {
+				continue
+			}
+			syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(&buf[0])), m)
+		}
+	}
+}
+
+// loopFiles keeps the loop server's connections open.
+var loopFiles []*os.File
 
 // pinSelf pins the calling process to cpu.
 func pinSelf(cpu int) error {
