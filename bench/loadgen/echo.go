@@ -16,6 +16,7 @@ func runClosedLoop(ctx context.Context, cfg *Config, e *endpoints, ack bool) (Re
 	payload := jsonPayload(cfg.Payload)
 	tallies := make([]*tally, 0, len(conns)+1)
 	var wg sync.WaitGroup
+	var paced []*loop
 	for i, w := range conns {
 		if w == nil {
 			continue
@@ -24,15 +25,22 @@ func runClosedLoop(ctx context.Context, cfg *Config, e *endpoints, ack bool) (Re
 		tallies = append(tallies, t)
 		l := &loop{w: w, ck: ck, t: t, log: log, id: i, inflight: cfg.Inflight, payload: payload, ack: ack}
 		if cfg.Rate > 0 {
-			// Each client emits every interval; the clients' schedules
-			// are spread evenly over one interval.
-			interval := time.Duration(float64(cfg.Clients) / cfg.Rate * float64(time.Second))
 			l.paced = true
 			l.sent = newRing(openLoopDepth)
 			l.emit = w.frame(nil, appendEcho(nil, payload))
-			wg.Go(func() { l.pace(interval, interval*time.Duration(i)/time.Duration(cfg.Clients)) })
+			paced = append(paced, l)
 		}
 		wg.Go(l.run)
+	}
+	if len(paced) > 0 {
+		tk, err := newTicker(paceTick(cfg.Rate))
+		if err != nil {
+			ck.stop()
+			closeAll(conns)
+			wg.Wait()
+			return Result{}, err
+		}
+		wg.Go(func() { pace(paced, cfg.Rate*float64(len(paced))/float64(cfg.Clients), ck, tk) })
 	}
 	if len(tallies) > 0 {
 		ck.run(ctx, cfg.Warmup, cfg.Duration)
@@ -157,25 +165,45 @@ func (l *loop) handle(p []byte) error {
 // achieved rate, well under the offered one, shows it.
 const openLoopDepth = 4096
 
-// pace sends the paced client's emits: the first after offset, then one
-// every interval, until the run stops; a late wake-up sends the missed
-// emits at once. Latency counts from the actual send: a sleeping
-// generator's wake-up (hundreds of µs on a VM) would otherwise swamp the
-// server's share.
-func (l *loop) pace(interval, offset time.Duration) {
-	wr := l.w.newWriter()
-	next := l.ck.now() + int64(offset)
-	for !l.ck.stopped() {
-		if d := next - l.ck.now(); d > 0 {
-			time.Sleep(time.Duration(d))
+// paceTick is the pacer's period: one emit per tick, but not more than
+// 10,000 ticks a second (past that, a few emits per tick): each tick
+// costs the generator a wake-up, and at 30,000 ticks a second those alone
+// took its whole core.
+func paceTick(rate float64) time.Duration {
+	return max(time.Duration(float64(time.Second)/rate), 100*time.Microsecond)
+}
+
+// pace sends the paced clients' emits, rate a second in all, in turn, on
+// the ticks of tk, until the run stops; a late tick sends the emits due
+// meanwhile at once. Latency counts from the actual send: a generator's
+// late wake-up (tens of µs on a VM) would otherwise count as the server's.
+func pace(loops []*loop, rate float64, ck *clock, tk *ticker) {
+	defer tk.Close()
+	writers := make([]*writer, len(loops))
+	for i, l := range loops {
+		writers[i] = l.w.newWriter()
+	}
+	failed := make([]bool, len(loops))
+	start, sent, next := ck.now(), int64(0), 0
+	for !ck.stopped() {
+		if _, err := tk.wait(); err != nil {
+			return
 		}
-		l.mu.Lock()
-		l.sent.push(l.ck.now())
-		l.mu.Unlock()
-		if err := wr.write(l.emit); err != nil {
-			return // the reader sees the connection fail
+		due := int64(float64(ck.now()-start) * rate / float64(time.Second))
+		for ; sent < due; sent++ {
+			i := next
+			next = (next + 1) % len(loops)
+			if failed[i] {
+				continue // the reader sees the connection fail
+			}
+			l := loops[i]
+			l.mu.Lock()
+			l.sent.push(ck.now())
+			l.mu.Unlock()
+			if err := writers[i].write(l.emit); err != nil {
+				failed[i] = true
+			}
 		}
-		next += int64(interval)
 	}
 }
 
