@@ -70,7 +70,7 @@ type Server struct {
 	mu        sync.Mutex
 	listeners map[net.Listener]struct{}
 	conns     map[*conn]struct{}
-	closed    bool
+	closed    atomic.Bool // set under mu; read without it on the request path
 }
 
 func (s *Server) start() {
@@ -107,7 +107,7 @@ func (s *Server) start() {
 func (s *Server) Serve(l net.Listener) error {
 	s.start()
 	s.mu.Lock()
-	if s.closed {
+	if s.closed.Load() {
 		s.mu.Unlock()
 		l.Close()
 		return ErrServerClosed
@@ -141,11 +141,7 @@ func (s *Server) Serve(l net.Listener) error {
 	}
 }
 
-func (s *Server) isClosed() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.closed
-}
+func (s *Server) isClosed() bool { return s.closed.Load() }
 
 // serveConn starts serving nc: watched by the Poller until its first
 // request comes, or handed to net/http at once if it cannot be.
@@ -162,7 +158,7 @@ func (s *Server) serveConn(nc net.Conn) {
 	}
 	c := newConn(s, nc, rc)
 	s.mu.Lock()
-	if s.closed {
+	if s.closed.Load() {
 		s.mu.Unlock()
 		nc.Close()
 		return
@@ -243,11 +239,11 @@ func (s *Server) date() string {
 func (s *Server) Close() error {
 	s.start()
 	s.mu.Lock()
-	if s.closed {
+	if s.closed.Load() {
 		s.mu.Unlock()
 		return nil
 	}
-	s.closed = true
+	s.closed.Store(true)
 	for l := range s.listeners {
 		l.Close()
 	}
