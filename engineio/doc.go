@@ -14,6 +14,9 @@
 //	}), nil)
 //	http.Handle("/engine.io/", srv)
 //
+// Server.Serve is the standalone alternative: it accepts connections
+// itself and answers Engine.IO's requests without net/http.
+//
 // Each client gets a Session. It starts on HTTP long-polling (a GET that
 // waits for data, a POST that carries data) or directly on WebSocket, and
 // a polling session may upgrade to WebSocket ("2probe", "3probe", "5")
