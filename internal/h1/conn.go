@@ -47,9 +47,9 @@ type conn struct {
 	cancel context.CancelFunc
 	tmpl   *http.Request // carries ctx; each request starts as a copy
 
-	bp      *[]byte // the pooled buffer in uses, or nil
+	bp      *[]byte // the pooled buffer in use, or nil
 	in      []byte  // bytes read and not yet served
-	started int64   // when the request in `in` began to come (UnixNano)
+	started int64   // when the request in `in` began to come (UnixNano, by Server.now)
 	resp    response
 	body    bodyReader
 
