@@ -33,7 +33,7 @@ func runClosedLoop(ctx context.Context, cfg *Config, e *endpoints, ack bool) (Re
 		wg.Go(l.run)
 	}
 	if len(paced) > 0 {
-		tk, err := newTicker(paceTick(cfg.Rate))
+		tk, err := newTicker(max(time.Duration(float64(time.Second)/cfg.Rate), cfg.PaceTick))
 		if err != nil {
 			ck.stop()
 			closeAll(conns)
@@ -164,14 +164,6 @@ func (l *loop) handle(p []byte) error {
 // makes the oldest send times drop out, and its latencies read short; its
 // achieved rate, well under the offered one, shows it.
 const openLoopDepth = 4096
-
-// paceTick is the pacer's period: one emit per tick, but not more than
-// 10,000 ticks a second (past that, a few emits per tick): each tick
-// costs the generator a wake-up, and at 30,000 ticks a second those alone
-// took its whole core.
-func paceTick(rate float64) time.Duration {
-	return max(time.Duration(float64(time.Second)/rate), 100*time.Microsecond)
-}
 
 // pace sends the paced clients' emits, rate a second in all, in turn, on
 // the ticks of tk, until the run stops; a late tick sends the emits due

@@ -112,6 +112,12 @@ type Config struct {
 	// times a second on a fixed schedule, whether replies came or not.
 	// Zero means closed-loop.
 	Rate float64
+	// PaceTick is the open-loop pacer's shortest period (default 250 µs):
+	// each tick sends the emits due, and wakes the generator. At 30,000
+	// emits a second, a tick per emit took the generator's whole core and
+	// 100 µs ticks 0.9 of it; 250 µs ticks, 0.7 (the emits come in
+	// sevens).
+	PaceTick time.Duration
 
 	// Ready, if set, is called by idle once the clients are connected and
 	// warm, with their number.
@@ -158,6 +164,11 @@ func (cfg *Config) validate() error {
 		return errors.New("-rate must not be negative")
 	case cfg.Rate > 0 && cfg.Workload != "echo":
 		return errors.New("-rate applies to the echo workload only")
+	case cfg.PaceTick < 0:
+		return errors.New("-pace-tick must not be negative")
+	}
+	if cfg.PaceTick == 0 {
+		cfg.PaceTick = 250 * time.Microsecond
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 10 * time.Second
@@ -224,6 +235,7 @@ func loadgen() int {
 	flag.IntVar(&cfg.Concurrency, "concurrency", 64, "connects in flight")
 	flag.DurationVar(&cfg.Timeout, "timeout", 10*time.Second, "limit for one connect, a publish, and the idle warm-up")
 	flag.Float64Var(&cfg.Rate, "rate", 0, "echo: emits per second of all clients together, open loop (0: closed loop)")
+	flag.DurationVar(&cfg.PaceTick, "pace-tick", 250*time.Microsecond, "with -rate: the pacer's shortest period (a few emits per tick above 1/tick per second)")
 	cpuProfile := flag.String("cpuprofile", "", "write the generator's CPU profile to this file")
 	flag.Parse()
 	if flag.NArg() > 0 {

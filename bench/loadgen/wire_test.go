@@ -270,6 +270,7 @@ func TestValidate(t *testing.T) {
 		"duration":    func(c *Config) { c.Duration = 0 },
 		"rate":        func(c *Config) { c.Rate = -1 },
 		"rate on ack": func(c *Config) { c.Workload, c.Rate = "ack", 100 },
+		"pace tick":   func(c *Config) { c.PaceTick = -1 },
 	} {
 		c := good
 		change(&c)
