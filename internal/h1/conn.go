@@ -180,7 +180,7 @@ func (c *conn) readable(w *netpoll.Watch) {
 			c.in = (*c.bp)[:0]
 		}
 		if len(c.in) == cap(c.in) {
-			c.in = append(c.in, 0)[:len(c.in)] // a long head or body
+			c.grow(len(c.in) + 1) // a long head or body
 		}
 		free := c.in[len(c.in):cap(c.in)]
 		n, errno, err := rawio.Read(c.rc, free)
@@ -238,6 +238,14 @@ func (c *conn) releaseBuffer() {
 	c.bp, c.in = nil, nil
 }
 
+// grow gives c.in room for size bytes, at least doubling it (a long head
+// comes in big reads); the pooled buffer it leaves goes back to the pool.
+func (c *conn) grow(size int) {
+	in := append(make([]byte, 0, max(size, 2*cap(c.in))), c.in...)
+	c.releaseBuffer()
+	c.in = in
+}
+
 // serve serves the complete requests at the start of c.in and keeps the
 // rest there. It reports false when the connection is no longer c's.
 func (c *conn) serve() bool {
@@ -246,9 +254,7 @@ func (c *conn) serve() bool {
 		switch res {
 		case needMore:
 			if size > cap(c.in) {
-				// At least double: a long head comes in big reads.
-				c.in = append(make([]byte, 0, max(size, 2*cap(c.in))), c.in...)
-				c.bp = nil // grown past the pool's buffers
+				c.grow(size)
 			}
 			return true
 		case notPlain:

@@ -89,18 +89,21 @@ func (p *Poller) run() {
 	defer close(p.done)
 	events := make([]syscall.EpollEvent, 256)
 	lastTrim := time.Now()
-	for {
-		var n int
-		err := p.rc.Read(func(fd uintptr) bool {
-			for {
-				var err error
-				n, err = syscall.EpollWait(int(fd), events, 0)
-				if err != syscall.EINTR {
-					// Nothing ready: park until the set is readable.
-					return n > 0
-				}
+	var n int
+	// Made once: a closure handed to RawConn.Read escapes, and one per
+	// batch would be an allocation per wake-up.
+	wait := func(fd uintptr) bool {
+		for {
+			var err error
+			n, err = syscall.EpollWait(int(fd), events, 0)
+			if err != syscall.EINTR {
+				// Nothing ready: park until the set is readable.
+				return n > 0
 			}
-		})
+		}
+	}
+	for {
+		err := p.rc.Read(wait)
 		if err != nil {
 			return // closed
 		}
