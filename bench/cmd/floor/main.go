@@ -5,7 +5,8 @@
 // It starts itself as the server pinned to CPU 0 with GOMAXPROCS=1 (by
 // default a goroutine per connection, as Go servers are written; with
 // -loop, one thread in an epoll loop of raw system calls, as an event-loop
-// server in C would be), drives it from
+// server in C would be; with -uring, one thread in an io_uring loop, where
+// one system call submits a whole turn's sends), drives it from
 // CPU 1 with an epoll loop of raw system calls over 50 connections with one
 // message in flight each, and prints the round trips per second and the
 // server's CPU time per round trip, read from /proc:
@@ -13,6 +14,7 @@
 //	go run ./cmd/floor            # from bench/
 //	go run ./cmd/floor -conns 1   # ping-pong
 //	go run ./cmd/floor -loop      # the event-loop server
+//	go run ./cmd/floor -uring     # the io_uring server (Linux 6.1 or later)
 //
 // Linux only (epoll, /proc, taskset).
 package main
@@ -37,6 +39,7 @@ import (
 func main() {
 	serve := flag.String("serve", "", "run as the echo server on this address (used by the tool itself)")
 	loop := flag.Bool("loop", false, "the server is one epoll loop of raw system calls, not a goroutine per connection")
+	uring := flag.Bool("uring", false, "the server is one io_uring loop")
 	conns := flag.Int("conns", 50, "connections, one message in flight each")
 	payload := flag.Int("payload", 32, "bytes per message")
 	duration := flag.Duration("duration", 5*time.Second, "measurement time")
@@ -44,9 +47,12 @@ func main() {
 	flag.Parse()
 	log.SetFlags(0)
 	if *serve != "" {
-		if *loop {
+		switch {
+		case *uring:
+			uringServer(*serve)
+		case *loop:
 			loopServer(*serve)
-		} else {
+		default:
 			echoServer(*serve)
 		}
 		return
@@ -58,7 +64,7 @@ func main() {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	srv := exec.Command("taskset", "-c", "0", os.Args[0], "-serve", addr, "-loop="+strconv.FormatBool(*loop))
+	srv := exec.Command("taskset", "-c", "0", os.Args[0], "-serve", addr, "-loop="+strconv.FormatBool(*loop), "-uring="+strconv.FormatBool(*uring))
 	srv.Env = append(os.Environ(), "GOMAXPROCS=1")
 	srv.Stderr = os.Stderr
 	out, err := srv.StdoutPipe()
@@ -82,6 +88,9 @@ func main() {
 	kind := "a goroutine per connection"
 	if *loop {
 		kind = "an epoll loop"
+	}
+	if *uring {
+		kind = "an io_uring loop"
 	}
 	fmt.Printf("raw TCP echo (%s), %d connections, %d B: %.0f round trips/s, server CPU %.2f cores, %.2f µs of server CPU per round trip\n",
 		kind, *conns, *payload, float64(rts)/elapsed.Seconds(), cpu/elapsed.Seconds(), cpu*1e6/float64(rts))
