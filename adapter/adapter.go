@@ -91,7 +91,8 @@ type Namespace interface {
 	// Write hands p's frames, encoded once for all recipients, to the
 	// local sockets ids, all of a broadcast's at once, so that they are
 	// framed once too. It returns how many of the sockets are connected
-	// here and took them (a volatile write may be dropped).
+	// here and took them (a volatile write may be dropped). It must not
+	// keep ids, which the adapter reuses.
 	Write(ids []SocketID, p *parser.Packet, frames []parser.Frame, flags Flags) int
 	// NextAckID returns a fresh acknowledgement id.
 	NextAckID() uint64

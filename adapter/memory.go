@@ -2,6 +2,7 @@ package adapter
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -141,11 +142,15 @@ func (m *Memory) Rooms() []Room {
 func (m *Memory) Sockets(opts BroadcastOptions) []SocketID {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return m.applyLocked(opts)
+	return m.appendLocked(nil, opts)
 }
 
-// applyLocked computes the target set of a broadcast.
-func (m *Memory) applyLocked(opts BroadcastOptions) []SocketID {
+// targetsPool holds the target lists of broadcasts, which Namespace.Write
+// does not keep: a broadcast to many sockets allocates none.
+var targetsPool = sync.Pool{New: func() any { return new([]SocketID) }}
+
+// appendLocked appends the target set of a broadcast to out.
+func (m *Memory) appendLocked(out []SocketID, opts BroadcastOptions) []SocketID {
 	var except map[SocketID]struct{}
 	if len(opts.Except) > 0 {
 		except = make(map[SocketID]struct{})
@@ -156,7 +161,7 @@ func (m *Memory) applyLocked(opts BroadcastOptions) []SocketID {
 		}
 	}
 	if len(opts.Rooms) == 0 {
-		out := make([]SocketID, 0, len(m.sids))
+		out = slices.Grow(out, len(m.sids))
 		for id := range m.sids {
 			if _, ex := except[id]; !ex {
 				out = append(out, id)
@@ -166,7 +171,7 @@ func (m *Memory) applyLocked(opts BroadcastOptions) []SocketID {
 	}
 	if len(opts.Rooms) == 1 {
 		members := m.rooms[opts.Rooms[0]]
-		out := make([]SocketID, 0, len(members))
+		out = slices.Grow(out, len(members))
 		for id := range members {
 			if _, ex := except[id]; !ex {
 				out = append(out, id)
@@ -175,7 +180,6 @@ func (m *Memory) applyLocked(opts BroadcastOptions) []SocketID {
 		return out
 	}
 	seen := make(map[SocketID]struct{})
-	var out []SocketID
 	for _, r := range opts.Rooms {
 		for id := range m.rooms[r] {
 			if _, ex := except[id]; ex {
@@ -200,7 +204,14 @@ func (m *Memory) Broadcast(p *parser.Packet, opts BroadcastOptions) error {
 	if err != nil {
 		return err
 	}
-	m.nsp.Write(m.Sockets(opts), p, frames, opts.Flags)
+	tp := targetsPool.Get().(*[]SocketID)
+	m.mu.RLock()
+	targets := m.appendLocked((*tp)[:0], opts)
+	m.mu.RUnlock()
+	m.nsp.Write(targets, p, frames, opts.Flags)
+	clear(targets) // the ids may outlive their sockets otherwise
+	*tp = targets[:0]
+	targetsPool.Put(tp)
 	return nil
 }
 
