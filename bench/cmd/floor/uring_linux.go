@@ -80,7 +80,8 @@ type cqe struct {
 }
 
 type ring struct {
-	fd int
+	fd         int
+	mem, sqMem []byte // the mappings of the rings and of the sqes
 
 	sqHead, sqTail *uint32
 	sqMask         uint32
@@ -98,7 +99,7 @@ func newRing(entries uint32, flags uint32) (*ring, error) {
 	p.flags = flags
 	fd, _, errno := syscall.Syscall(sysIoUringSetup, uintptr(entries), uintptr(unsafe.Pointer(&p)), 0)
 	if errno != 0 {
-		return nil, fmt.Errorf("io_uring_setup: %v", errno)
+		return nil, fmt.Errorf("io_uring_setup: %w", errno)
 	}
 	r := &ring{fd: int(fd)}
 	sqSize := int(p.sqOff.array + p.sqEntries*4)
@@ -112,6 +113,7 @@ func newRing(entries uint32, flags uint32) (*ring, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mmap sqes: %v", err)
 	}
+	r.mem, r.sqMem = mem, sqesMem
 	base := unsafe.Pointer(&mem[0])
 	r.sqHead = (*uint32)(unsafe.Add(base, p.sqOff.head))
 	r.sqTail = (*uint32)(unsafe.Add(base, p.sqOff.tail))
@@ -126,6 +128,13 @@ func newRing(entries uint32, flags uint32) (*ring, error) {
 		r.sqArray[i] = uint32(i)
 	}
 	return r, nil
+}
+
+// close unmaps and closes the ring.
+func (r *ring) close() {
+	syscall.Munmap(r.sqMem)
+	syscall.Munmap(r.mem)
+	syscall.Close(r.fd)
 }
 
 // get returns the next free sqe, submitting first if the ring is full.
