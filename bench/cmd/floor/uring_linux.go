@@ -268,7 +268,8 @@ func uringServer(addr string) {
 	if err != nil {
 		log.Fatal(err)
 	}
-	br, err := r.newBufRing(256, 4096, 0)
+	const nbufs = 256
+	br, err := r.newBufRing(nbufs, 4096, 0)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -280,6 +281,12 @@ func uringServer(addr string) {
 	recv := func(fd int32) {
 		s := r.get()
 		s.opcode, s.fd, s.flags, s.ioprio, s.bufIndex, s.userData = opRecv, fd, sqeBufferSelect, recvMultishot, 0, uint64(fd)<<32|kRecv
+	}
+	pending := make([][]byte, nbufs) // by buffer: what is still to send
+	send := func(fd int32, bid uint16) {
+		b := pending[bid]
+		s := r.get()
+		s.opcode, s.fd, s.addr, s.len, s.userData = opSend, fd, uint64(uintptr(unsafe.Pointer(&b[0]))), uint32(len(b)), uint64(fd)<<32|uint64(bid)<<8|kSend
 	}
 	accept := func() {
 		s := r.get()
@@ -310,14 +317,22 @@ func uringServer(addr string) {
 					return
 				}
 				bid := uint16(c.flags >> 16)
-				b := br.buf(bid)
-				s := r.get()
-				s.opcode, s.fd, s.addr, s.len, s.userData = opSend, fd, uint64(uintptr(unsafe.Pointer(&b[0]))), uint32(c.res), uint64(fd)<<32|uint64(bid)<<8|kSend
+				pending[bid] = br.buf(bid)[:c.res]
+				send(fd, bid)
 				if c.flags&cqeFMore == 0 {
 					recv(fd)
 				}
 			case kSend:
-				br.put(uint16(c.userData >> 8))
+				bid := uint16(c.userData >> 8)
+				if c.res > 0 && int(c.res) < len(pending[bid]) { // a short send: the rest
+					pending[bid] = pending[bid][c.res:]
+					send(fd, bid)
+					return
+				}
+				if c.res < 0 {
+					syscall.Close(int(fd))
+				}
+				br.put(bid)
 			}
 		})
 	}
