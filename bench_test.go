@@ -51,7 +51,6 @@ func BenchmarkBroadcast(b *testing.B) {
 // TCP, which count the events they receive.
 type broadcastEnv struct {
 	srv       *socketio.Server
-	n         int
 	received  atomic.Int64
 	delivered chan struct{} // a value each time n more events came
 	payload   string
@@ -60,7 +59,7 @@ type broadcastEnv struct {
 func newBroadcastEnv(tb testing.TB, n int) *broadcastEnv {
 	opts := &socketio.Options{}
 	opts.PingInterval = time.Hour // the clients answer no ping
-	e := &broadcastEnv{srv: socketio.NewServer(opts), n: n, delivered: make(chan struct{}, 1<<16), payload: strings.Repeat("x", 32)}
+	e := &broadcastEnv{srv: socketio.NewServer(opts), delivered: make(chan struct{}, 1<<16), payload: strings.Repeat("x", 32)}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
