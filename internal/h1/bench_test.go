@@ -1,7 +1,6 @@
 package h1
 
 import (
-	"net/http"
 	"testing"
 )
 
@@ -10,7 +9,6 @@ import (
 func BenchmarkParse(b *testing.B) {
 	s := &Server{Match: func(string, string) bool { return true }, MaxBody: 1 << 20}
 	c := &conn{s: s}
-	c.tmpl = &http.Request{}
 	req := []byte("POST /socket.io/?EIO=4&transport=polling&t=PqWzK3b&sid=3fXu0Zk5AAAB HTTP/1.1\r\n" +
 		"Host: localhost:3000\r\nUser-Agent: node-XMLHttpRequest\r\nAccept: */*\r\n" +
 		"Content-type: text/plain;charset=UTF-8\r\nContent-Length: 37\r\nConnection: keep-alive\r\n\r\n" +

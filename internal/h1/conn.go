@@ -43,10 +43,6 @@ type conn struct {
 	watch  *netpoll.Watch // guarded by mu
 	remote string
 
-	ctx    context.Context // of the connection's requests
-	cancel context.CancelFunc
-	tmpl   *http.Request // carries ctx; each request starts as a copy
-
 	bp      *[]byte // the pooled buffer in use, or nil
 	in      []byte  // bytes read and not yet served
 	started int64   // when the request in `in` began to come (UnixNano, by Server.now)
@@ -54,15 +50,19 @@ type conn struct {
 	body    bodyReader
 
 	mu       sync.Mutex
-	busy     bool  // a callback runs
-	closed   bool  // closed, handed off or hijacked: not ours any more
-	deadline int64 // when idle: the sweeper closes c past it (UnixNano)
+	busy     bool               // a callback runs
+	closed   bool               // closed, handed off or hijacked: not ours any more
+	gone     bool               // the client left or the server closes: requests start cancelled
+	cancel   context.CancelFunc // of the context of the request being served, or nil
+	deadline int64              // when idle: the sweeper closes c past it (UnixNano)
 }
+
+// noRequest is what each request is made from, with a context of its own
+// (http.Request keeps its context unexported).
+var noRequest = new(http.Request)
 
 func newConn(s *Server, nc net.Conn, rc syscall.RawConn) *conn {
 	c := &conn{s: s, nc: nc, rc: rc, remote: nc.RemoteAddr().String()}
-	c.ctx, c.cancel = context.WithCancel(context.Background())
-	c.tmpl = (&http.Request{}).WithContext(c.ctx)
 	c.resp.c = c
 	c.resp.header = make(http.Header)
 	c.deadline = s.now() + int64(s.HeaderTimeout)
@@ -111,8 +111,8 @@ func (c *conn) leave() {
 }
 
 // release ends c's use of its connection: closed, or, with keep, handed
-// to net/http or hijacked; with cancel, its requests' context ends. It
-// reports false if c was released already.
+// to net/http or hijacked; with cancel, the context of the request being
+// served ends. It reports false if c was released already.
 func (c *conn) release(keep, cancel bool) bool {
 	c.mu.Lock()
 	if c.closed {
@@ -130,7 +130,7 @@ func (c *conn) release(keep, cancel bool) bool {
 		w.Stop() // closing takes it out of the epoll set
 	}
 	if cancel {
-		c.cancel()
+		c.cancelRequest(true)
 	}
 	c.s.forget(c)
 	return true
@@ -150,7 +150,7 @@ func (c *conn) closeIfIdle() {
 	busy := c.busy
 	c.mu.Unlock()
 	if busy {
-		c.cancel()
+		c.cancelRequest(true)
 	} else {
 		c.close()
 	}
@@ -166,7 +166,36 @@ func (c *conn) expired(now int64) bool {
 // hangup runs on the Poller's goroutine when the client leaves while a
 // callback runs: a handler waiting (a long poll) learns it from the
 // request's context.
-func (c *conn) hangup() { c.cancel() }
+func (c *conn) hangup() { c.cancelRequest(true) }
+
+// newRequest returns a request with a context of its own, which ends when
+// it has been answered, or earlier if the client leaves or the server
+// closes.
+func (c *conn) newRequest() *http.Request {
+	ctx, cancel := context.WithCancel(context.Background())
+	c.mu.Lock()
+	if c.gone {
+		c.mu.Unlock()
+		cancel()
+	} else {
+		c.cancel = cancel
+		c.mu.Unlock()
+	}
+	return noRequest.WithContext(ctx)
+}
+
+// cancelRequest ends the context of the request being served, if any; with
+// gone, the requests still to come start with theirs ended.
+func (c *conn) cancelRequest(gone bool) {
+	c.mu.Lock()
+	cancel := c.cancel
+	c.cancel = nil
+	c.gone = c.gone || gone
+	c.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+}
 
 // readable runs when the Poller sees data or the client leaving: it reads
 // without blocking and serves the requests that came, until nothing is left.
@@ -287,7 +316,7 @@ func (c *conn) serveRequest(r *http.Request, size int) bool {
 		return false
 	}
 	if w.hijacked {
-		c.cancel()
+		c.cancelRequest(false)
 		return false
 	}
 	closing := r.Close || c.s.isClosed() || httpwire.HasToken(w.header.Get("Connection"), "close")
@@ -296,6 +325,7 @@ func (c *conn) serveRequest(r *http.Request, size int) bool {
 		c.close()
 		return false
 	}
+	c.cancelRequest(false) // answered: its context ends, as net/http's does
 	return true
 }
 
@@ -406,14 +436,15 @@ func (c *conn) parse() (*http.Request, int, int) {
 		return nil, size, needMore
 	}
 
-	r := new(http.Request)
-	*r = *c.tmpl
-	r.Method = method
+	var u *url.URL
 	if simplePath(path) {
-		r.URL = &url.URL{Path: path, RawQuery: query}
-	} else if r.URL, _ = url.ParseRequestURI(target); r.URL == nil {
+		u = &url.URL{Path: path, RawQuery: query}
+	} else if u, _ = url.ParseRequestURI(target); u == nil {
 		return nil, 0, notPlain
 	}
+	r := c.newRequest()
+	r.Method = method
+	r.URL = u
 	r.Proto, r.ProtoMajor, r.ProtoMinor = proto, 1, 1
 	r.Header = h
 	r.Host = host

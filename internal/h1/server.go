@@ -7,7 +7,9 @@
 // built key by key. Here a connection between requests is watched by a
 // netpoll.Poller (no goroutine, no buffer), a request is read with one
 // system call, parsed in place, handed to the handler on the goroutine that
-// read it, and answered with one write.
+// read it, and answered with one write. As with net/http, a request's
+// context ends once it has been answered, or earlier when the client
+// leaves (seen by the Poller while the handler runs) or the server closes.
 //
 // Only plain requests are served that way: a method and path that Match
 // accepts, HTTP/1.1, a body of known length up to MaxBody. Anything else,

@@ -570,6 +570,41 @@ func TestClientGone(t *testing.T) {
 	}
 }
 
+// TestRequestContext checks that a request's context ends once the
+// request has been answered, as net/http's does, and that the next request
+// on the connection comes with a live one.
+func TestRequestContext(t *testing.T) {
+	ctxs := make(chan context.Context, 3)
+	ts := start(t, &Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := r.Context().Err(); err != nil {
+			t.Errorf("in the handler, the request's context has ended already: %v", err)
+		}
+		ctxs <- r.Context()
+		io.WriteString(w, "ok")
+	})})
+	c := ts.dial(t)
+	var prev context.Context
+	for i := range 3 {
+		c.send(request("GET", "/f/ctx", ""))
+		if r := c.read("GET"); r.StatusCode != http.StatusOK || r.body != "ok" {
+			t.Fatalf("request %d: %d %q, want 200 \"ok\"", i, r.StatusCode, r.body)
+		}
+		ctx := receive(t, ctxs)
+		if ctx == prev {
+			t.Fatalf("request %d has the context of the request before it", i)
+		}
+		prev = ctx
+		select {
+		case <-ctx.Done():
+		case <-time.After(ioTimeout):
+			t.Fatalf("request %d: its context did not end once it was answered", i)
+		}
+		if err := ctx.Err(); err != context.Canceled {
+			t.Errorf("request %d: its context ended with %v, want context.Canceled", i, err)
+		}
+	}
+}
+
 func TestHijack(t *testing.T) {
 	type result struct {
 		extra      string
@@ -958,7 +993,7 @@ func FuzzParse(f *testing.F) {
 	const maxBody = 1000
 	f.Fuzz(func(t *testing.T, in []byte) {
 		s := &Server{Match: func(string, string) bool { return true }, MaxBody: maxBody}
-		c := &conn{s: s, remote: "192.0.2.1:1234", tmpl: (&http.Request{}).WithContext(context.Background())}
+		c := &conn{s: s, remote: "192.0.2.1:1234"}
 		orig := bytes.Clone(in)
 		c.in = in
 		r, size, res := c.parse()
