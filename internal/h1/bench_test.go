@@ -16,7 +16,7 @@ func BenchmarkParse(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		c.in = req
-		if _, _, res := c.parse(); res != ready {
+		if _, _, _, res := c.parse(); res != ready {
 			b.Fatal(res)
 		}
 	}

@@ -168,20 +168,18 @@ func (c *conn) expired(now int64) bool {
 // request's context.
 func (c *conn) hangup() { c.cancelRequest(true) }
 
-// newRequest returns a request with a context of its own, which ends when
-// it has been answered, or earlier if the client leaves or the server
-// closes.
-func (c *conn) newRequest() *http.Request {
-	ctx, cancel := context.WithCancel(context.Background())
+// startRequest makes cancel, that of the context of the request about to
+// be served, end it once it has been answered, or earlier if the client
+// leaves or the server closes.
+func (c *conn) startRequest(cancel context.CancelFunc) {
 	c.mu.Lock()
 	if c.gone {
 		c.mu.Unlock()
 		cancel()
-	} else {
-		c.cancel = cancel
-		c.mu.Unlock()
+		return
 	}
-	return noRequest.WithContext(ctx)
+	c.cancel = cancel
+	c.mu.Unlock()
 }
 
 // cancelRequest ends the context of the request being served, if any; with
@@ -279,7 +277,7 @@ func (c *conn) grow(size int) {
 // rest there. It reports false when the connection is no longer c's.
 func (c *conn) serve() bool {
 	for len(c.in) > 0 {
-		r, size, res := c.parse()
+		r, cancel, size, res := c.parse()
 		switch res {
 		case needMore:
 			if size > cap(c.in) {
@@ -294,7 +292,7 @@ func (c *conn) serve() bool {
 			}
 			return false
 		}
-		if !c.serveRequest(r, size) {
+		if !c.serveRequest(r, cancel, size) {
 			return false
 		}
 		rest := copy(c.in, c.in[size:])
@@ -307,7 +305,8 @@ func (c *conn) serve() bool {
 // serveRequest runs the handler on r, whose bytes are c.in[:size], and
 // writes its response. It reports false when the connection is no longer
 // c's.
-func (c *conn) serveRequest(r *http.Request, size int) bool {
+func (c *conn) serveRequest(r *http.Request, cancel context.CancelFunc, size int) bool {
+	c.startRequest(cancel)
 	w := &c.resp
 	w.reset(size, r.Method == http.MethodHead)
 	if !c.runHandler(w, r) {
@@ -361,26 +360,27 @@ const (
 	notPlain        // a request net/http is to serve
 )
 
-// parse reads the request at the start of c.in.
-func (c *conn) parse() (*http.Request, int, int) {
+// parse reads the request at the start of c.in. A request comes with the
+// cancel function of its context.
+func (c *conn) parse() (r *http.Request, cancel context.CancelFunc, size, res int) {
 	b := c.in
 	end := bytes.Index(b, crlf2)
 	switch {
 	case end > maxHeaderBytes || end < 0 && len(b) > maxHeaderBytes:
-		return nil, 0, notPlain
+		return nil, nil, 0, notPlain
 	case end < 0:
-		return nil, len(b) + 1, needMore
+		return nil, nil, len(b) + 1, needMore
 	}
 	head := string(b[:end+2]) // each line with its CRLF
 	line, rest, _ := strings.Cut(head, "\r\n")
 	method, line, ok1 := strings.Cut(line, " ")
 	target, proto, ok2 := strings.Cut(line, " ")
 	if !ok1 || !ok2 || proto != "HTTP/1.1" || !httpwire.IsToken(method) || !plainTarget(target) {
-		return nil, 0, notPlain
+		return nil, nil, 0, notPlain
 	}
 	path, query, _ := strings.Cut(target, "?")
 	if !c.s.Match(method, path) {
-		return nil, 0, notPlain
+		return nil, nil, 0, notPlain
 	}
 
 	h := make(http.Header)
@@ -393,31 +393,31 @@ func (c *conn) parse() (*http.Request, int, int) {
 		hl, rest, _ = strings.Cut(rest, "\r\n")
 		name, value, ok := strings.Cut(hl, ":")
 		if !ok || !httpwire.IsToken(name) {
-			return nil, 0, notPlain // obsolete line folding too
+			return nil, nil, 0, notPlain // obsolete line folding too
 		}
 		value = strings.Trim(value, " \t")
 		if !plainValue(value) {
-			return nil, 0, notPlain
+			return nil, nil, 0, notPlain
 		}
 		key := http.CanonicalHeaderKey(name)
 		switch key {
 		case "Host":
 			if !validHost(value) {
-				return nil, 0, notPlain
+				return nil, nil, 0, notPlain
 			}
 			host, hosts = value, hosts+1
 			continue // net/http keeps it in Request.Host only
 		case "Content-Length":
 			n, err := strconv.ParseInt(value, 10, 64)
 			if err != nil || !isDigits(value) || h[key] != nil && h[key][0] != value {
-				return nil, 0, notPlain
+				return nil, nil, 0, notPlain
 			}
 			if h[key] != nil {
 				continue // the same length again, kept once as net/http does
 			}
 			length = n
 		case "Transfer-Encoding", "Expect":
-			return nil, 0, notPlain
+			return nil, nil, 0, notPlain
 		case "Connection":
 			closing = closing || httpwire.HasToken(value, "close")
 		}
@@ -429,20 +429,22 @@ func (c *conn) parse() (*http.Request, int, int) {
 		}
 	}
 	if hosts != 1 || length > c.s.MaxBody {
-		return nil, 0, notPlain
+		return nil, nil, 0, notPlain
 	}
-	size := end + len(crlf2) + int(length)
+	size = end + len(crlf2) + int(length)
 	if len(b) < size {
-		return nil, size, needMore
+		return nil, nil, size, needMore
 	}
 
 	var u *url.URL
 	if simplePath(path) {
 		u = &url.URL{Path: path, RawQuery: query}
 	} else if u, _ = url.ParseRequestURI(target); u == nil {
-		return nil, 0, notPlain
+		return nil, nil, 0, notPlain
 	}
-	r := c.newRequest()
+	// Its own context, which serveRequest ends once it is answered.
+	ctx, cancel := context.WithCancel(context.Background())
+	r = noRequest.WithContext(ctx)
 	r.Method = method
 	r.URL = u
 	r.Proto, r.ProtoMajor, r.ProtoMinor = proto, 1, 1
@@ -457,7 +459,7 @@ func (c *conn) parse() (*http.Request, int, int) {
 		c.body.b = b[end+len(crlf2) : size]
 		r.Body = &c.body
 	}
-	return r, size, ready
+	return r, cancel, size, ready
 }
 
 var crlf2 = []byte("\r\n\r\n")

@@ -996,7 +996,7 @@ func FuzzParse(f *testing.F) {
 		c := &conn{s: s, remote: "192.0.2.1:1234"}
 		orig := bytes.Clone(in)
 		c.in = in
-		r, size, res := c.parse()
+		r, _, size, res := c.parse()
 		if !bytes.Equal(in, orig) {
 			t.Fatalf("parse changed its input")
 		}
