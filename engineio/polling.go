@@ -162,15 +162,16 @@ func (s *Session) serveData(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusBadRequest)
 		return
 	}
-	s.postActive = true
+	rc := http.NewResponseController(w)
+	s.postActive, s.postBody = true, rc
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
-		s.postActive = false
+		s.postActive, s.postBody = false, nil
 		s.mu.Unlock()
 	}()
 
-	body, err := readBody(r, s.srv.cfg.MaxHTTPBufferSize)
+	body, err := readBody(r, rc, s.srv.cfg.MaxHTTPBufferSize)
 	if errors.Is(err, errBodyTooLarge) {
 		// As in the reference, the session survives; the payload is lost.
 		w.WriteHeader(http.StatusRequestEntityTooLarge)
@@ -239,18 +240,44 @@ func (s *Session) awaitPoll() {
 	}
 }
 
-// readBody reads a POST body of at most limit bytes.
-func readBody(r *http.Request, limit int64) ([]byte, error) {
+// readBody reads a POST body of at most limit bytes. A body that stalls is
+// cut when its session closes (Session.close), at the latest when the
+// client misses its heartbeat; the http.Server may cut it sooner
+// (BodyTimeout).
+//
+// The buffer grows with what arrives, never to the announced length: a
+// client may announce a megabyte and send a byte (measured: 2,000 such
+// requests held 2 GB when the length was taken at its word).
+func readBody(r *http.Request, rc *http.ResponseController, limit int64) ([]byte, error) {
 	if r.ContentLength > limit {
 		return nil, errBodyTooLarge
 	}
-	var buf []byte
-	if r.ContentLength > 0 {
-		buf = make([]byte, 0, r.ContentLength)
+	size := int64(bodyChunk)
+	if r.ContentLength >= 0 && r.ContentLength < size {
+		size = r.ContentLength + 1 // room to read the EOF without growing
 	}
-	buf, err := readAll(io.LimitReader(r.Body, limit+1), buf)
-	if err != nil {
-		return nil, err
+	buf := make([]byte, 0, size)
+	body := io.LimitReader(r.Body, limit+1)
+	for {
+		if len(buf) == cap(buf) {
+			// At most double what came, and no more than announced.
+			n := min(2*int64(cap(buf)), limit+1)
+			if r.ContentLength >= 0 {
+				n = min(n, r.ContentLength+1)
+			}
+			buf = append(make([]byte, 0, n), buf...)
+		}
+		n, err := body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			// What is left of the body is not worth reading: when net/http
+			// tries to, to reuse the connection, it fails at once.
+			rc.SetReadDeadline(time.Now())
+			return nil, err
+		}
 	}
 	if int64(len(buf)) > limit {
 		return nil, errBodyTooLarge
@@ -258,25 +285,8 @@ func readBody(r *http.Request, limit int64) ([]byte, error) {
 	return buf, nil
 }
 
-// readAll is io.ReadAll into buf's spare capacity.
-func readAll(r io.Reader, buf []byte) ([]byte, error) {
-	if cap(buf) == 0 {
-		buf = make([]byte, 0, 512)
-	}
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
-}
+// bodyChunk is the most a body's buffer holds before data arrives.
+const bodyChunk = 4 << 10
 
 // isIE reports whether the user agent needs X-XSS-Protection: 0, as the
 // reference checks.

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/ab218a8d/socketio/internal/h1"
 	"github.com/ab218a8d/socketio/internal/id"
 	"github.com/ab218a8d/socketio/internal/websocket"
 )
@@ -25,7 +24,7 @@ type Server struct {
 	sessions  map[string]*Session // guarded by mu
 	closing   bool                // guarded by mu: no new sessions
 	idle      chan struct{}       // guarded by mu: closed when closing and no session is left
-	listeners []*h1.Server        // guarded by mu: Serve's
+	listeners []*http.Server      // guarded by mu: Serve's
 
 	tasks   tasks // the goroutines the server starts: WebSocket readers and writers
 	flusher flusher
@@ -293,7 +292,7 @@ func (srv *Server) Shutdown(ctx context.Context) error {
 	}
 	select {
 	case <-srv.idle:
-		srv.closeListeners()
+		srv.closeListeners(ctx)
 		srv.upgrader.Close()
 		srv.tasks.wait()
 		return nil
@@ -311,7 +310,7 @@ func (srv *Server) Close() error {
 	for _, s := range srv.stop() {
 		s.closeNow(ReasonForcedClose, ErrServerClosed)
 	}
-	srv.closeListeners()
+	srv.closeListeners(nil)
 	srv.upgrader.Close()
 	srv.tasks.wait()
 	return nil

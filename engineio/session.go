@@ -152,6 +152,7 @@ type Session struct {
 	// long-polling
 	getActive  bool
 	postActive bool
+	postBody   *http.ResponseController // the POST being read, to cut when the session closes
 	getWake    chan struct{} // buffered(1): wakes the pending GET; nil on WebSocket
 	getArrived chan struct{} // buffered(1): a GET became pending; nil on WebSocket
 	pollReply  packet.Type   // what a pending GET gets once the session closed
@@ -461,6 +462,10 @@ func (s *Session) close(reason CloseReason, description error, asyncNotify bool)
 	s.state = stateClosed
 	s.reason, s.description = reason, description
 	s.stopHeartbeatLocked()
+	if s.postBody != nil {
+		// A body that trickles in must not outlive its session.
+		s.postBody.SetReadDeadline(time.Now())
+	}
 	if s.closeTimer != nil {
 		s.closeTimer.Stop()
 	}
