@@ -19,7 +19,7 @@ import (
 )
 
 // BenchmarkBroadcast emits to every socket of "/" over WebSocket
-// connections on loopback TCP to the server's own Serve, with a few
+// connections on loopback TCP to the server's Serve, with a few
 // broadcasts in flight; each op is one Emit, counted once every client
 // received it. The clients read raw frames into a buffer of their own and
 // allocate nothing, so allocations per op are the server's: the same for 1

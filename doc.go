@@ -19,9 +19,10 @@
 //	})
 //	http.Handle("/socket.io/", srv)
 //
-// Or let it listen itself, as Node's io.listen, with Server.Serve: its own
-// HTTP/1.1 code answers Socket.IO's long-polling requests and WebSocket
-// handshakes, and net/http the rest (the handler given for other paths).
+// Or let it listen itself, as Node's io.listen, with
+// Server.ListenAndServe: an http.Server with the time-outs a public
+// endpoint needs (engineio.NewHTTPServer), with the handler given for
+// other paths. On a server of one's own, use those settings too.
 //
 // Clients connect to namespaces ("/" and any created with Server.Of, or
 // on demand with Server.OfRegexp and Server.OfFunc), multiplexed over one

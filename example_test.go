@@ -97,8 +97,9 @@ func ExampleNewServer() {
 	// Output: /
 }
 
-// Serve listens itself, as Node's io.listen; requests for other paths go to
-// the handler given (here a page), through net/http.
+// Serve listens itself, as Node's io.listen (ListenAndServe takes an
+// address instead); requests for other paths go to the handler given (here
+// a page).
 func ExampleServer_Serve() {
 	srv := socketio.NewServer(nil)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

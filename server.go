@@ -49,22 +49,28 @@ func (srv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	srv.engine.ServeHTTP(w, r)
 }
 
-// Serve accepts connections on l and serves them until l fails or the
-// server is closed (then it returns http.ErrServerClosed), as Node's
-// io.listen: requests under path ("" means "/socket.io/") are Socket.IO's,
-// the rest go to next (nil: 404 Not Found). Socket.IO's long-polling
-// requests and WebSocket handshakes are served without net/http, for about
-// a third less CPU; see engineio.Server.Serve for what is handed to
-// net/http.
+// ListenAndServe listens on the TCP address addr and serves until the
+// server is closed, as Node's io.listen: requests under path ("" means
+// "/socket.io/") are Socket.IO's, the rest go to next (nil: 404 Not
+// Found). It serves with an http.Server from engineio.NewHTTPServer, with
+// the time-outs a public endpoint needs; Shutdown and Close stop it, and
+// it then returns http.ErrServerClosed.
 //
-//	ln, err := net.Listen("tcp", ":3000")
-//	...
-//	err = srv.Serve(ln, "", http.FileServer(http.Dir("static")))
+//	err := srv.ListenAndServe(":3000", "", http.FileServer(http.Dir("static")))
+func (srv *Server) ListenAndServe(addr, path string, next http.Handler) error {
+	return srv.engine.ListenAndServe(addr, socketIOPath(path), next)
+}
+
+// Serve is ListenAndServe on a listener of the caller's.
 func (srv *Server) Serve(l net.Listener, path string, next http.Handler) error {
+	return srv.engine.Serve(l, socketIOPath(path), next)
+}
+
+func socketIOPath(path string) string {
 	if path == "" {
-		path = "/socket.io/"
+		return "/socket.io/"
 	}
-	return srv.engine.Serve(l, path, next)
+	return path
 }
 
 // Engine returns the Engine.IO server underneath.

@@ -14,8 +14,14 @@
 //	}), nil)
 //	http.Handle("/engine.io/", srv)
 //
-// Server.Serve is the standalone alternative: it accepts connections
-// itself and answers Engine.IO's requests without net/http.
+// Server.ListenAndServe and Server.Serve are the standalone alternative:
+// an http.Server with the settings a public endpoint needs
+// (NewHTTPServer), Engine.IO's path served by the server and the others by
+// a handler given. Mounted on an http.Server of one's own, use those
+// settings too: net/http's zero values hold a connection that sends a
+// request head slowly, or nothing at all, forever. A long-polling POST
+// body grows with the bytes received, never to its announced length, and
+// one that stalls is cut when its session closes.
 //
 // Each client gets a Session. It starts on HTTP long-polling (a GET that
 // waits for data, a POST that carries data) or directly on WebSocket, and

@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -171,7 +170,7 @@ func startServer(t *testing.T, opts *engineio.Options, b behavior) *testServer {
 		ts.eio.Close()
 		t.Fatal(err)
 	}
-	ts.http = serve(ln, ts.eio, "/engine.io/", ts.eio.Serve)
+	ts.http = serve(ln, ts.eio, "/engine.io/")
 	t.Cleanup(func() {
 		ts.eio.Close()
 		ts.http.Close()
@@ -179,26 +178,16 @@ func startServer(t *testing.T, opts *engineio.Options, b behavior) *testServer {
 	return ts
 }
 
-// standalone runs the tests against the servers' own Serve instead of an
-// http.Server: go test ./interop/ -args -standalone
-var standalone = flag.Bool("standalone", false, "serve with Server.Serve instead of an http.Server")
-
-// listening is a server serving on a loopback port, through an http.Server
-// (h mounted at path) or, with -standalone, through its own Serve.
+// listening is a server serving on a loopback port through an http.Server
+// (h mounted at path).
 type listening struct {
 	URL      string
 	Listener net.Listener
 	hs       *httptest.Server
-	served   chan error
 }
 
-func serve(ln net.Listener, h http.Handler, path string, own func(net.Listener, string, http.Handler) error) *listening {
+func serve(ln net.Listener, h http.Handler, path string) *listening {
 	l := &listening{URL: "http://" + ln.Addr().String(), Listener: ln}
-	if *standalone {
-		l.served = make(chan error, 1)
-		go func() { l.served <- own(ln, path, nil) }()
-		return l
-	}
 	mux := http.NewServeMux()
 	mux.Handle(path, h)
 	l.hs = httptest.NewUnstartedServer(mux)
@@ -208,17 +197,8 @@ func serve(ln net.Listener, h http.Handler, path string, own func(net.Listener, 
 	return l
 }
 
-// Close stops serving; with -standalone, the server must have been closed
-// already (which ends its Serve).
-func (l *listening) Close() {
-	if l.hs != nil {
-		l.hs.Close()
-		return
-	}
-	if err := <-l.served; !errors.Is(err, http.ErrServerClosed) {
-		panic(fmt.Sprintf("Serve returned %v, not http.ErrServerClosed", err))
-	}
-}
+// Close stops serving.
+func (l *listening) Close() { l.hs.Close() }
 
 // session waits for the server's next session.
 func (ts *testServer) session(t *testing.T) *serverSession {

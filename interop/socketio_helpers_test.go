@@ -71,7 +71,7 @@ func startSIOServerOn(t *testing.T, addr string, opts *socketio.Options, setup f
 		srv.Close()
 		t.Fatalf("server: listening on %s: %v", addr, err)
 	}
-	ts := &sioServer{srv: srv, http: serve(ln, srv, "/socket.io/", srv.Serve)}
+	ts := &sioServer{srv: srv, http: serve(ln, srv, "/socket.io/")}
 	t.Cleanup(ts.stop)
 	return ts
 }

@@ -41,7 +41,4 @@ step "tests"
 go test -race -count=1 ./...
 # Allocation counts, which the race detector distorts (alloc_test.go).
 go test -count=1 -run Allocations .
-# The interop suite again, against the servers' own Serve (internal/h1)
-# instead of net/http.
-go test -race -count=1 ./interop/ -args -standalone
 (cd bench && go test -race -count=1 ./...)

@@ -29,7 +29,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"log"
 	"net"
@@ -44,7 +43,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
-	"time"
 
 	"github.com/ab218a8d/socketio"
 )
@@ -53,7 +51,6 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:3000", "address to listen on")
 	pingInterval := flag.Duration("ping-interval", 0, "Engine.IO ping interval (0: the default, 25s)")
 	pingTimeout := flag.Duration("ping-timeout", 0, "Engine.IO ping timeout (0: the default, 20s)")
-	netHTTP := flag.Bool("nethttp", false, "serve through a net/http Server instead of the server's own Serve")
 	debugEndpoints := flag.Bool("debug", false, "serve GET /gc, GET /stats and /debug/pprof/")
 	flag.Parse()
 	log.SetFlags(0)
@@ -81,15 +78,9 @@ func main() {
 		log.Fatal(err)
 	}
 	failed := make(chan error, 1)
-	var hs *http.Server
-	if *netHTTP {
-		hs = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-		go func() { failed <- hs.Serve(ln) }()
-	} else {
-		// The standalone server (Node's io.listen): Socket.IO's requests
-		// without net/http, the others (GET /gc, ...) through it.
-		go func() { failed <- b.io.Serve(ln, "/socket.io/", mux) }()
-	}
+	// As Node's io.listen: Socket.IO's requests and the others (GET /gc,
+	// ...) through one net/http server with production time-outs.
+	go func() { failed <- b.io.Serve(ln, "/socket.io/", mux) }()
 	log.Printf("go socket.io bench server listening on %s", ln.Addr())
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
@@ -100,14 +91,7 @@ func main() {
 		log.Fatal(err)
 	case <-ctx.Done():
 	}
-	b.io.Close()
-	cctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if hs != nil {
-		if err := hs.Shutdown(cctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-			log.Print(err)
-		}
-	}
+	b.io.Close() // Serve returns
 }
 
 // bench is the Socket.IO server with the benchmark's handlers, and the

@@ -125,7 +125,7 @@ func newApp(dir string, opts socketio.Options) (*app, error) {
 // next request; those that make none within a.grace (a tab closed
 // without a word) are closed at once.
 func (a *app) serve(ctx context.Context, ln net.Listener) error {
-	hs := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second}
+	hs := engineio.NewHTTPServer(a.handler)
 	failed := make(chan error, 1)
 	go func() { failed <- hs.Serve(ln) }()
 	select {

@@ -1,6 +1,5 @@
-// Package httpwire holds the bits of HTTP/1.1 that the server's own HTTP
-// code (internal/h1) and its WebSocket handshake (internal/websocket) both
-// write or read.
+// Package httpwire holds the bits of HTTP/1.1 that the WebSocket
+// handshake (internal/websocket) writes or reads itself, past net/http.
 package httpwire
 
 import (

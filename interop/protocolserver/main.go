@@ -38,31 +38,27 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:3000", "address to listen on")
 	suite := flag.String("suite", "engineio", "which suite to serve: engineio or socketio")
-	standalone := flag.Bool("standalone", false, "serve with the server's own Serve instead of an http.Server")
 	flag.Parse()
 
 	var handler http.Handler
 	var shutdown func(context.Context) error
-	var serve func(net.Listener) error
 	switch *suite {
 	case "engineio":
 		srv := engineioServer()
 		mux := http.NewServeMux()
 		mux.Handle("/engine.io/", srv)
 		handler, shutdown = mux, srv.Shutdown
-		serve = func(l net.Listener) error { return srv.Serve(l, "/engine.io/", nil) }
 	case "socketio":
 		srv := socketioServer()
 		mux := http.NewServeMux()
 		mux.Handle("/socket.io/", srv)
 		handler, shutdown = mux, srv.Shutdown
-		serve = func(l net.Listener) error { return srv.Serve(l, "", nil) }
 	default:
 		fmt.Fprintf(os.Stderr, "protocolserver: unknown suite %q (want engineio or socketio)\n", *suite)
 		os.Exit(2)
 	}
 
-	hs := &http.Server{Addr: *addr, Handler: handler}
+	hs := engineio.NewHTTPServer(handler)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {
@@ -76,13 +72,8 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	log.Printf("protocolserver: suite %s listening on http://%s (standalone: %v)", *suite, *addr, *standalone)
-	if *standalone {
-		err = serve(ln) // ends with shutdown
-	} else {
-		err = hs.Serve(ln)
-	}
-	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+	log.Printf("protocolserver: suite %s listening on http://%s", *suite, *addr)
+	if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Fatal(err)
 	}
 }
