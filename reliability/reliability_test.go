@@ -1,0 +1,517 @@
+package reliability_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+var full = flag.Bool("full", false, "run every attack at the scale it was first measured at (minutes, not seconds)")
+
+// serverBin is the attacked server, built without the race detector so
+// that its memory is what a deployment's would be.
+var serverBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "reliability")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	serverBin = filepath.Join(dir, "server")
+	build := exec.Command("go", "build", "-o", serverBin, "./server")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "reliability: failed to build the server:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// server is the attacked server, a child process.
+type server struct {
+	addr string // host:port
+	base string // http://host:port
+	http *http.Client
+	cmd  *exec.Cmd
+}
+
+func startServer(t *testing.T, args ...string) *server {
+	t.Helper()
+	cmd := exec.Command(serverBin, args...)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	line, err := bufio.NewReader(out).ReadString('\n')
+	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "listening ")
+	if err != nil || !ok {
+		t.Fatalf("server: %q %v", line, err)
+	}
+	tr := &http.Transport{MaxIdleConnsPerHost: 4}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &server{addr: addr, base: "http://" + addr, http: &http.Client{Transport: tr, Timeout: 30 * time.Second}, cmd: cmd}
+}
+
+// stats is what the server reports of itself.
+type stats struct {
+	RSS        int64 `json:"rss_kb"`
+	Peak       int64 `json:"peak_kb"`
+	Goroutines int64 `json:"goroutines"`
+	Heap       int64 `json:"heap_kb"`
+	Sessions   int64 `json:"sessions"`
+}
+
+func (s *server) stats(t testing.TB, reset bool) stats {
+	t.Helper()
+	u := s.base + "/stats"
+	if reset {
+		u += "?reset=1"
+	}
+	res, err := s.http.Get(u)
+	if err != nil {
+		t.Fatalf("stats: %v", err)
+	}
+	defer res.Body.Close()
+	var st stats
+	if err := json.NewDecoder(res.Body).Decode(&st); err != nil {
+		t.Fatalf("stats: %v", err)
+	}
+	return st
+}
+
+// measured runs one attack: before it the server's memory is settled and
+// its peak reset; attack returns once the attack is at its height, then
+// release ends it. The server must come back, within settle, to the
+// goroutines and sessions it had before, and its canary must still be
+// answered. It returns the peak RSS the attack cost, in KB.
+type measured struct {
+	name                  string
+	before, peak, after   stats
+	peakGoroutines        int64
+	settledIn             time.Duration
+	rssGrowth, peakGrowth int64
+}
+
+var report struct {
+	mu   sync.Mutex
+	rows []measured
+}
+
+// slack is how many goroutines above its baseline the server may keep
+// once an attack is over: net/http's and the runtime's own come and go.
+const slack = 8
+
+// rssSlack is how much more RSS than before an attack the server may keep
+// after it, with freed memory returned: the runtime keeps some of what it
+// grew for itself (span and stack caches).
+const rssSlack = 8 << 10 // KB
+
+func (s *server) measure(t *testing.T, c *canary, name string, attack func(), release func()) measured {
+	t.Helper()
+	m := measured{name: name, before: s.stats(t, true)}
+	stop := make(chan struct{})
+	var sampled sync.WaitGroup
+	var peakG atomic.Int64
+	sampled.Go(func() {
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				if g := s.stats(t, false).Goroutines; g > peakG.Load() {
+					peakG.Store(g)
+				}
+			}
+		}
+	})
+	attack()
+	m.peak = s.stats(t, false)
+	close(stop)
+	sampled.Wait()
+	m.peakGoroutines = max(peakG.Load(), m.peak.Goroutines)
+	released := time.Now()
+	release()
+	deadline := released.Add(15 * time.Second)
+	for {
+		st := s.stats(t, false)
+		if st.Goroutines <= m.before.Goroutines+slack && st.Sessions <= m.before.Sessions {
+			m.settledIn = time.Since(released)
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: 15 s after the attack the server holds %d goroutines and %d sessions, against %d and %d before",
+				name, st.Goroutines, st.Sessions, m.before.Goroutines, m.before.Sessions)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	m.after = s.stats(t, true)
+	m.peakGrowth = m.peak.Peak - m.before.RSS
+	m.rssGrowth = m.after.RSS - m.before.RSS
+	if m.rssGrowth > rssSlack {
+		t.Errorf("%s: the server's RSS is %d KB after the attack, %d KB more than before", name, m.after.RSS, m.rssGrowth)
+	}
+	c.check(t)
+	report.mu.Lock()
+	report.rows = append(report.rows, m)
+	report.mu.Unlock()
+	t.Logf("%s: RSS %d / %d / %d KB, heap %d / %d / %d KB, goroutines %d / %d / %d (before / peak / after), settled in %v",
+		name, m.before.RSS, m.peak.Peak, m.after.RSS, m.before.Heap, m.peak.Heap, m.after.Heap,
+		m.before.Goroutines, m.peakGoroutines, m.after.Goroutines, m.settledIn.Round(time.Millisecond))
+	return m
+}
+
+// scale returns ci, or issue under -full.
+func scale(ci, issue int) int {
+	if *full {
+		return issue
+	}
+	return ci
+}
+
+// TestAttacks replays the attack catalogue against one server process, one
+// attack at a time, and checks each outcome, that a client that did
+// nothing wrong is still served, and that the server comes back to its
+// goroutines, sessions and memory afterwards.
+func TestAttacks(t *testing.T) {
+	s := startServer(t)
+	c := s.canary(t)
+	defer c.close()
+	c.check(t)
+
+	for _, a := range attacks {
+		if !t.Run(a.name, func(t *testing.T) { a.run(t, s, c) }) {
+			break // the server's state is no longer known
+		}
+	}
+
+	report.mu.Lock()
+	defer report.mu.Unlock()
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%-44s %28s %22s\n", "attack", "RSS KB before/peak/after", "goroutines b/p/a")
+	for _, m := range report.rows {
+		fmt.Fprintf(&b, "%-44s %9d %9d %9d %7d %7d %7d\n", m.name, m.before.RSS, m.peak.Peak, m.after.RSS, m.before.Goroutines, m.peakGoroutines, m.after.Goroutines)
+	}
+	t.Log(b.String())
+}
+
+type attack struct {
+	name string
+	run  func(t *testing.T, s *server, c *canary)
+}
+
+var attacks = []attack{
+	{"announced POST lengths", announcedBodies},
+	{"announced WebSocket frame lengths", announcedFrames},
+	{"slow clients: slowloris, silent, slow upload", slowClients},
+	{"hang-up with a pending poll", hangUps},
+	{"requests that are not plain HTTP/1.1", oddRequests},
+	{"invalid WebSocket close codes", closeCodes},
+	{"malformed packets", malformedPackets},
+	{"a burst of events", burst},
+}
+
+// 2,000 POSTs to real sessions, each announcing a megabyte and sending a
+// byte, cost the bytes received plus a fixed overhead: at most 50 MB of
+// RSS in all (measured before: 2 GB, held while the connections lasted).
+func announcedBodies(t *testing.T, s *server, c *canary) {
+	n := 2000
+	sids := make([]string, n)
+	for i := range sids {
+		sids[i] = s.handshake(t)
+	}
+	var conns []net.Conn
+	m := s.measure(t, c, "announced POST lengths", func() {
+		for _, sid := range sids {
+			conn := s.dial(t)
+			conns = append(conns, conn)
+			fmt.Fprintf(conn, "POST /socket.io/?EIO=4&transport=polling&sid=%s HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: 1000000\r\n\r\n4", sid)
+		}
+		time.Sleep(time.Second) // for every handler to be reading
+	}, func() {
+		for _, conn := range conns {
+			conn.Close()
+		}
+	})
+	if m.peakGrowth > 50<<10 {
+		t.Errorf("%d POSTs announcing 1 MB grew the RSS by %d MB at the peak, want at most 50 MB", n, m.peakGrowth>>10)
+	}
+}
+
+// 1,000 WebSocket frames announcing 999,990 bytes, each followed by 10,
+// cost the bytes received plus a fixed overhead (measured before: 1 GB).
+func announcedFrames(t *testing.T, s *server, c *canary) {
+	n := 1000
+	conns := make([]*wsConn, n)
+	for i := range conns {
+		conns[i] = s.connect(t)
+	}
+	m := s.measure(t, c, "announced WebSocket frame lengths", func() {
+		for _, ws := range conns {
+			f := frame(opText, []byte(`42["echo","`), 999990)
+			ws.Write(f)
+		}
+		time.Sleep(time.Second)
+	}, func() {
+		for _, ws := range conns {
+			ws.Close()
+		}
+	})
+	if m.peakGrowth > 50<<10 {
+		t.Errorf("%d frames announcing 999,990 bytes grew the RSS by %d MB at the peak, want at most 50 MB", n, m.peakGrowth>>10)
+	}
+}
+
+// 500 clients sending their request heads a byte a second (slowloris) and
+// 2,000 that connect and send nothing are closed after the header
+// timeout (10 s); meanwhile a slow upload that makes progress, 1 MB (the
+// largest allowed) at 16 KB every 250 ms, completes.
+func slowClients(t *testing.T, s *server, c *canary) {
+	loris, silent := 500, 2000
+	sid := s.handshake(t)
+	var conns []net.Conn
+	var wg sync.WaitGroup
+	var upload error
+	uploaded := make(chan struct{})
+	var cut atomic.Int64
+	s.measure(t, c, "slowloris, silent connections, a slow upload", func() {
+		up := s.dial(t)
+		defer up.Close()
+		go func() {
+			defer close(uploaded)
+			upload = slowUpload(up, sid, 1e6, 16<<10, 250*time.Millisecond)
+		}()
+		start := time.Now()
+		for i := range loris + silent {
+			conn := s.dial(t)
+			conns = append(conns, conn)
+			wg.Go(func() {
+				if i < loris {
+					io.WriteString(conn, "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n")
+					for range 30 {
+						if _, err := io.WriteString(conn, "X"); err != nil {
+							break
+						}
+						time.Sleep(time.Second)
+					}
+				}
+			})
+			wg.Go(func() {
+				conn.SetReadDeadline(start.Add(20 * time.Second))
+				// A reset counts: the server closed with bytes unread.
+				if _, err := io.Copy(io.Discard, conn); !errors.Is(err, os.ErrDeadlineExceeded) {
+					cut.Add(1)
+				}
+			})
+		}
+		<-uploaded
+	}, func() {
+		wg.Wait()
+		for _, conn := range conns {
+			conn.Close()
+		}
+	})
+	if upload != nil {
+		t.Errorf("the slow upload failed: %v", upload)
+	}
+	if got := cut.Load(); got != int64(loris+silent) {
+		t.Errorf("%d of %d slow and silent connections were closed by the server within 20 s", got, loris+silent)
+	}
+}
+
+// slowUpload POSTs size bytes to sid, chunk bytes every pause, and checks
+// the answer.
+func slowUpload(conn net.Conn, sid string, size, chunk int, pause time.Duration) error {
+	fmt.Fprintf(conn, "POST /socket.io/?EIO=4&transport=polling&sid=%s HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: %d\r\n\r\n", sid, size)
+	body := "4" + strings.Repeat("x", size-1)
+	for off := 0; off < size; off += chunk {
+		if _, err := io.WriteString(conn, body[off:min(off+chunk, size)]); err != nil {
+			return fmt.Errorf("after %d bytes: %w", off, err)
+		}
+		time.Sleep(pause)
+	}
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		return err
+	}
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 || string(b) != "ok" {
+		return fmt.Errorf("answered %d %q", res.StatusCode, b)
+	}
+	return nil
+}
+
+// Clients that send a long poll and hang up at once (the FIN with the
+// request) are released within a second: their sessions close.
+func hangUps(t *testing.T, s *server, c *canary) {
+	n := 200
+	sids := make([]string, n)
+	for i := range sids {
+		sids[i] = s.handshake(t)
+	}
+	var conns []net.Conn
+	var released time.Duration
+	s.measure(t, c, "hang-ups with a pending poll", func() {
+		before := s.stats(t, false).Sessions
+		for _, sid := range sids {
+			conn := s.dial(t)
+			conns = append(conns, conn)
+			fmt.Fprintf(conn, "GET /socket.io/?EIO=4&transport=polling&sid=%s HTTP/1.1\r\nHost: x\r\n\r\n", sid)
+			conn.(*net.TCPConn).CloseWrite()
+		}
+		start := time.Now()
+		for s.stats(t, false).Sessions > before-int64(n) && time.Since(start) < 5*time.Second {
+			time.Sleep(10 * time.Millisecond)
+		}
+		released = time.Since(start)
+	}, func() {
+		for _, conn := range conns {
+			conn.Close()
+		}
+	})
+	if released > time.Second {
+		t.Errorf("the sessions of %d polls whose clients hung up were released after %v, want within a second", n, released)
+	}
+}
+
+// Requests that are not plain HTTP/1.1 get an answer within a second.
+func oddRequests(t *testing.T, s *server, c *canary) {
+	reqs := map[string]string{
+		"bare LF":                 "GET /socket.io/?EIO=4&transport=polling&sid=x HTTP/1.1\nHost: x\n\n",
+		"HTTP/0.9":                "GET /socket.io/?EIO=4&transport=polling&sid=x\r\n\r\n",
+		"HTTP/1.0":                "GET /socket.io/?EIO=4&transport=polling&sid=x HTTP/1.0\r\n\r\n",
+		"TLS on the plain port":   "\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03\r\n\r\n",
+		"both length headers":     "POST /socket.io/?EIO=4&transport=polling&sid=x HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+		"two different lengths":   "POST /socket.io/?EIO=4&transport=polling&sid=x HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\n4abcd",
+		"a head over the limit":   "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\nX: " + strings.Repeat("a", 100<<10) + "\r\n\r\n",
+		"an invalid chunked body": "POST /socket.io/?EIO=4&transport=polling&sid=x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+	}
+	s.measure(t, c, "requests that are not plain HTTP/1.1", func() {
+		for name, req := range reqs {
+			conn := s.dial(t)
+			io.WriteString(conn, req)
+			conn.SetReadDeadline(time.Now().Add(time.Second))
+			res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Errorf("%s: no answer within a second: %v", name, err)
+			} else {
+				res.Body.Close()
+			}
+			conn.Close()
+		}
+	}, func() {})
+}
+
+// A close frame with a code RFC 6455 does not allow is answered with 1002;
+// an allowed one with 1000, as the reference does.
+func closeCodes(t *testing.T, s *server, c *canary) {
+	s.measure(t, c, "invalid WebSocket close codes", func() {
+		for _, tc := range []struct{ code, want int }{
+			{0, 1002}, {999, 1002}, {1004, 1002}, {1005, 1002}, {1006, 1002}, {1015, 1002}, {2999, 1002}, {5000, 1002}, {65535, 1002},
+			{1000, 1000}, {1001, 1000}, {1003, 1000}, {3000, 1000}, {4999, 1000},
+		} {
+			ws := s.connect(t)
+			ws.send(opClose, string([]byte{byte(tc.code >> 8), byte(tc.code)}))
+			got, err := ws.closeCode(time.Second)
+			if err != nil || got != tc.want {
+				t.Errorf("close code %d: answered %d (%v), want %d", tc.code, got, err, tc.want)
+			}
+			ws.Close()
+		}
+	}, func() {})
+}
+
+// Packets that break Engine.IO or Socket.IO end their own connection, with
+// a close frame, and nobody else's.
+func malformedPackets(t *testing.T, s *server, c *canary) {
+	s.measure(t, c, "malformed packets", func() {
+		for _, tc := range []struct {
+			name string
+			op   byte
+			data string
+			want int
+		}{
+			{"unknown Engine.IO type", opText, "9", 1000},
+			{"empty text", opText, "", 1000},
+			{"unknown Socket.IO type", opText, "49", 1000},
+			{"invalid JSON", opText, `42["echo",`, 1000},
+			{"event not an array", opText, `42{"a":1}`, 1000},
+			{"a reserved event name", opText, `42["disconnecting"]`, 1000},
+			{"attachments never sent", opText, `451-["echo",{"_placeholder":true,"num":0}]`, -2},
+			{"attachment count out of range", opText, `4999999999999999999-["echo"]`, 1000},
+			{"binary without a packet", opBinary, "\x00\x01", 1000},
+			{"invalid UTF-8", opText, "42[\"echo\",\"\xff\"]", 1007},
+		} {
+			ws := s.connect(t)
+			ws.send(tc.op, tc.data)
+			got, err := ws.closeCode(2 * time.Second)
+			switch {
+			case tc.want == -2:
+				// Waiting for attachments that do not come is not an
+				// error: the connection stays until it is closed.
+				if err == nil {
+					t.Errorf("%s: the connection ended (%d), want it open", tc.name, got)
+				}
+			case err != nil || got != tc.want:
+				t.Errorf("%s: closed with %d (%v), want %d", tc.name, got, err, tc.want)
+			}
+			ws.Close()
+		}
+	}, func() {})
+}
+
+// 1,000 WebSocket clients send an event at the same moment: the poller
+// starts workers to read them, which must leave once the burst is over
+// (measured before: 210-490 stayed, parked, until traffic resumed).
+func burst(t *testing.T, s *server, c *canary) {
+	n := 1000
+	conns := make([]*wsConn, n)
+	for i := range conns {
+		conns[i] = s.connect(t)
+	}
+	defer func() {
+		for _, ws := range conns {
+			ws.Close()
+		}
+	}()
+	for round := range 3 {
+		s.measure(t, c, fmt.Sprintf("a burst of events (%d)", round+1), func() {
+			f := frame(opText, []byte(`421["echo","burst"]`), len(`421["echo","burst"]`))
+			for _, ws := range conns {
+				ws.Write(f)
+			}
+			for i, ws := range conns {
+				ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+				if op, p, err := ws.read(); err != nil || op != opText || string(p) != `431["burst"]` {
+					t.Fatalf("client %d: %d %q %v, want the ack", i, op, p, err)
+				}
+			}
+		}, func() {})
+	}
+}
