@@ -152,11 +152,12 @@ type Session struct {
 	// long-polling
 	getActive  bool
 	postActive bool
-	postBody   *http.ResponseController // the POST being read, to cut when the session closes
 	getWake    chan struct{} // buffered(1): wakes the pending GET; nil on WebSocket
 	getArrived chan struct{} // buffered(1): a GET became pending; nil on WebSocket
 	pollReply  packet.Type   // what a pending GET gets once the session closed
 	closeTimer *time.Timer   // Close over polling: waits for the next GET
+	// postBody is the POST being read, to cut when the session closes.
+	postBody *http.ResponseController
 
 	// WebSocket
 	ws           *websocket.Conn
