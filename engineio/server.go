@@ -416,6 +416,9 @@ func queryLookup(rawQuery, key string) (string, bool) {
 	for rawQuery != "" {
 		var kv string
 		kv, rawQuery, _ = strings.Cut(rawQuery, "&")
+		if kv == "" || strings.IndexByte(kv, ';') >= 0 {
+			continue // as url.ParseQuery
+		}
 		k, v, _ := strings.Cut(kv, "=")
 		if strings.ContainsAny(k, "%+") {
 			var err error
