@@ -3,7 +3,9 @@
 package netpoll
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"os"
 	"runtime"
 	"sync"
@@ -22,16 +24,22 @@ const (
 	stopped
 )
 
-// maxIdleWorkers is how many goroutines stay, idle, to run callbacks. A
-// goroutine that has run a callback has grown its stack to what the
-// callbacks need; a fresh one would grow it again, copying it at each step.
-// Idle ones are counted, not all: callbacks that block (an HTTP long poll
-// waiting for data) must not leave the others to fresh goroutines. More
-// stay idle for a while after a burst: they leave at most once per
-// trimEvery, so that a load that comes in waves (long polls completing
-// together) keeps its workers.
+// maxIdleWorkers is how many goroutines stay, idle, to run callbacks once
+// the load is gone. Keeping workers saves starting one per event and
+// growing its stack to what the callbacks need; but the runtime starts
+// goroutines with the average stack size (adaptivestackstart) and reuses
+// dead ones, so a fresh worker costs little, while each idle one holds a G
+// and a stack of 8 KB or more. A few cover the next events of a quiet
+// server; a burst's hundreds (trimmed only on a wake-up, which a quiet
+// server never has, 210-490 stayed) held megabytes for nothing.
+//
+// A load keeps what it uses: every trimEvery, the workers that stayed idle
+// through the whole period leave, down to maxIdleWorkers, so that a load
+// coming in waves (long polls completing together) keeps its workers. The
+// period is the event loop's read deadline on the epoll set, armed while
+// there are surplus idle workers: no timer per event and no goroutine.
 const (
-	maxIdleWorkers = 64
+	maxIdleWorkers = 16
 	trimEvery      = time.Second
 )
 
@@ -46,6 +54,10 @@ type Poller struct {
 	closing chan struct{} // closed by Close: the workers leave
 	trim    chan struct{} // an idle worker that receives leaves
 	idle    atomic.Int32  // the workers waiting for a watch
+	// lowIdle is the fewest idle workers since the last trim, or
+	// math.MaxInt32 if none took work: the surplus the load never needed.
+	lowIdle atomic.Int32
+	armed   atomic.Bool // epfd's read deadline is set: a trim is due
 	running sync.WaitGroup
 
 	mu      sync.Mutex
@@ -88,7 +100,6 @@ func New() (*Poller, error) {
 func (p *Poller) run() {
 	defer close(p.done)
 	events := make([]syscall.EpollEvent, 256)
-	lastTrim := time.Now()
 	var n int
 	// Made once: a closure handed to RawConn.Read escapes, and one per
 	// batch would be an allocation per wake-up.
@@ -104,6 +115,10 @@ func (p *Poller) run() {
 	}
 	for {
 		err := p.rc.Read(wait)
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			p.trimIdle()
+			continue
+		}
 		if err != nil {
 			return // closed
 		}
@@ -119,10 +134,6 @@ func (p *Poller) run() {
 			}
 		}
 		p.mu.Unlock()
-		if now := time.Now(); now.Sub(lastTrim) >= trimEvery {
-			lastTrim = now
-			p.trimIdle()
-		}
 		// Let the callbacks just started run before looking again: events
 		// that keep coming (a client's burst) would otherwise keep this
 		// loop busy, and the first callbacks waiting, until they stop.
@@ -140,14 +151,40 @@ func (p *Poller) dispatch(w *Watch) {
 	}
 }
 
-// trimIdle lets the idle workers past maxIdleWorkers leave.
+// armTrim has the event loop trim the idle workers a period from now,
+// unless it is due already.
+func (p *Poller) armTrim() {
+	if p.armed.Load() || !p.armed.CompareAndSwap(false, true) {
+		return
+	}
+	p.lowIdle.Store(math.MaxInt32)
+	p.epfd.SetReadDeadline(time.Now().Add(trimEvery)) // fails once closed: nothing to trim
+}
+
+// trimIdle runs on the event loop when the trim is due: the idle workers
+// past maxIdleWorkers that none of the period's events needed leave.
 func (p *Poller) trimIdle() {
-	for extra := p.idle.Load() - maxIdleWorkers; extra > 0; extra-- {
+	extra := min(p.lowIdle.Load(), p.idle.Load()) - maxIdleWorkers
+	for ; extra > 0; extra-- {
 		select {
 		case p.trim <- struct{}{}:
 		default:
-			return
+			extra = 0 // all busy, or on their way to wait: next period
 		}
+	}
+	p.lowIdle.Store(math.MaxInt32)
+	// The workers just told to leave may be counted still: at worst one
+	// more period, which trims nothing, runs.
+	if p.idle.Load() > maxIdleWorkers {
+		p.epfd.SetReadDeadline(time.Now().Add(trimEvery))
+		return
+	}
+	p.epfd.SetReadDeadline(time.Time{})
+	p.armed.Store(false)
+	// A worker that went idle since saw armed set and left the trim to
+	// this period.
+	if p.idle.Load() > maxIdleWorkers {
+		p.armTrim()
 	}
 }
 
@@ -157,10 +194,14 @@ func (p *Poller) worker(w *Watch) {
 	defer p.running.Done()
 	for {
 		w.ready(w)
-		p.idle.Add(1)
+		if p.idle.Add(1) > maxIdleWorkers {
+			p.armTrim()
+		}
 		select {
 		case w = <-p.work:
-			p.idle.Add(-1)
+			n := p.idle.Add(-1)
+			for low := p.lowIdle.Load(); n < low && !p.lowIdle.CompareAndSwap(low, n); low = p.lowIdle.Load() {
+			}
 		case <-p.trim:
 			p.idle.Add(-1)
 			return

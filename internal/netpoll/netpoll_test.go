@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -245,11 +246,78 @@ func TestRelease(t *testing.T) {
 	}
 }
 
-// After a burst, the workers past maxIdleWorkers stay for a while, then
-// leave.
-func TestIdleWorkersTrimmed(t *testing.T) {
+// A load that comes in waves, each needing n workers at once, more often
+// than trimEvery, keeps its n workers across trims: no wave starts fresh
+// goroutines.
+func TestWavesKeepWorkers(t *testing.T) {
 	p := newPoller(t)
-	const n = maxIdleWorkers + 36
+	const n = maxIdleWorkers + 48
+	clients := make([]net.Conn, n)
+	var (
+		mu      sync.Mutex
+		workers = make(map[string]bool) // goroutine ids that ran a callback
+		running sync.WaitGroup
+		release chan struct{}
+	)
+	for i := range n {
+		client, server := tcpPair(t)
+		clients[i] = client
+		if _, err := p.Watch(server, func(w *Watch) {
+			var b [8]byte
+			if _, err := server.Read(b[:]); err != nil {
+				w.Done() // closed by the cleanup
+				return
+			}
+			mu.Lock()
+			workers[goroutineID()] = true
+			ch := release
+			mu.Unlock()
+			running.Done()
+			<-ch // all n at once: n workers
+			w.Done()
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Waves every quarter of trimEvery, for several trims.
+	for start := time.Now(); time.Since(start) < 3*trimEvery+trimEvery/2; {
+		mu.Lock()
+		release = make(chan struct{})
+		mu.Unlock()
+		running.Add(n)
+		for _, c := range clients {
+			c.Write([]byte("x"))
+		}
+		running.Wait()
+		close(release)
+		deadline := time.Now().Add(5 * time.Second)
+		for p.idle.Load() < n {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d idle workers after a wave, want %d", p.idle.Load(), n)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		time.Sleep(trimEvery / 4)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(workers) != n {
+		t.Fatalf("%d goroutines ran the waves' callbacks, want the first wave's %d", len(workers), n)
+	}
+}
+
+// goroutineID returns the calling goroutine's number.
+func goroutineID() string {
+	var b [64]byte
+	f := strings.Fields(string(b[:runtime.Stack(b[:], false)]))
+	return f[1] // "goroutine 123 [running]:"
+}
+
+// A quiet server lets its surplus workers go: after a burst, with no event
+// to come, the workers past maxIdleWorkers leave within a few seconds.
+func TestIdleWorkersLeaveWhenQuiet(t *testing.T) {
+	p := newPoller(t)
+	const n = 300
 	var running sync.WaitGroup
 	running.Add(n)
 	release := make(chan struct{})
@@ -270,28 +338,34 @@ func TestIdleWorkersTrimmed(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		client.Write([]byte("x"))
+	}
+	base := runtime.NumGoroutine() // the event loop and the test's own
+	for _, c := range clients {
+		c.Write([]byte("x"))
 	}
 	running.Wait()
+	if got := runtime.NumGoroutine() - base; got < n {
+		t.Fatalf("%d goroutines more during the burst, want at least %d", got, n)
+	}
 	close(release)
-	idleAtLeast := func(want int32) bool {
-		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-			if p.idle.Load() >= want {
-				return true
-			}
-		}
-		return false
-	}
-	if !idleAtLeast(n) {
-		t.Fatalf("%d idle workers after the burst, want %d", p.idle.Load(), n)
-	}
-	time.Sleep(trimEvery + 100*time.Millisecond)
-	clients[0].Write([]byte("y")) // an event: the poller trims
 	deadline := time.Now().Add(5 * time.Second)
-	for p.idle.Load() > maxIdleWorkers {
+	for p.idle.Load() < n {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d idle workers a while after the burst, want at most %d", p.idle.Load(), maxIdleWorkers)
+			t.Fatalf("%d idle workers after the burst, want %d", p.idle.Load(), n)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+	// No event from here on.
+	deadline = time.Now().Add(5 * time.Second)
+	for {
+		extra := runtime.NumGoroutine() - base
+		if extra <= maxIdleWorkers && p.idle.Load() <= maxIdleWorkers {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines more than before the burst (%d idle workers) 5 s after it on a quiet poller, want at most %d",
+				extra, p.idle.Load(), maxIdleWorkers)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
