@@ -176,7 +176,7 @@ func newSession(srv *Server, id string, r *http.Request, t Transport) *Session {
 	s := &Session{
 		id:        id,
 		srv:       srv,
-		req:       r,
+		req:       detach(r),
 		protocol:  4,
 		b64:       queryHas(r.URL.RawQuery, "b64"),
 		transport: t,
@@ -191,8 +191,11 @@ func newSession(srv *Server, id string, r *http.Request, t Transport) *Session {
 // ID returns the session id, a 20-character URL-safe string.
 func (s *Session) ID() string { return s.id }
 
-// Request returns the HTTP request that opened the session. It must not be
-// modified.
+// Request returns the HTTP request that opened the session, as a copy
+// without its body. Its context has ended with the request's handler, so
+// the copy has another: it is never done and holds only the values
+// http.ServerContextKey and http.LocalAddrContextKey (values set by
+// middleware are not kept). It must not be modified.
 func (s *Session) Request() *http.Request { return s.req }
 
 // RemoteAddr returns the network address of the client that opened the
