@@ -127,12 +127,8 @@ func (p *Poller) run() {
 		p.mu.Lock()
 		for _, ev := range events[:n] {
 			w := p.watches[ev.Fd]
-			switch {
-			case w == nil:
-			case w.signal():
+			if w != nil && w.signal() {
 				p.dispatch(w)
-			case ev.Events&hangupEvents != 0 && w.hangup != nil:
-				w.hangup() // the callback runs: tell it the peer left
 			}
 		}
 		p.mu.Unlock()
@@ -226,12 +222,11 @@ func (p *Poller) Close() error {
 
 // Watch is one connection registered with a Poller.
 type Watch struct {
-	p      *Poller
-	rc     syscall.RawConn
-	fd     int32
-	ready  func(*Watch)
-	hangup func() // nil, or called when the peer leaves while ready runs
-	state  atomic.Int32
+	p     *Poller
+	rc    syscall.RawConn
+	fd    int32
+	ready func(*Watch)
+	state atomic.Int32
 }
 
 // signal records an event and reports whether to start the callback.
@@ -258,14 +253,6 @@ func (w *Watch) signal() bool {
 // arriving. One callback runs at a time: it reads what it can, then calls
 // Done, and reads again if Done says so. Call Stop, then close conn.
 func (p *Poller) Watch(conn any, ready func(*Watch)) (*Watch, error) {
-	return p.WatchHangup(conn, ready, nil)
-}
-
-// WatchHangup is Watch, and calls hangup, on the Poller's goroutine, when
-// the peer closes or resets the connection while a callback runs (a
-// callback that is not running learns of it from its next read). hangup
-// must not block.
-func (p *Poller) WatchHangup(conn any, ready func(*Watch), hangup func()) (*Watch, error) {
 	sc, ok := conn.(syscall.Conn)
 	if !ok {
 		return nil, ErrUnsupported
@@ -274,7 +261,7 @@ func (p *Poller) WatchHangup(conn any, ready func(*Watch), hangup func()) (*Watc
 	if err != nil {
 		return nil, ErrUnsupported
 	}
-	w := &Watch{p: p, rc: rc, ready: ready, hangup: hangup}
+	w := &Watch{p: p, rc: rc, ready: ready}
 	var ctlErr error
 	// The descriptor is used inside Control only, where it cannot be
 	// closed and handed to another connection meanwhile.
@@ -301,9 +288,6 @@ func (p *Poller) WatchHangup(conn any, ready func(*Watch), hangup func()) (*Watc
 // events are edge-triggered: an event for each arrival of data, none for
 // data that stays unread. A callback running is told of new data by Done.
 const events = syscall.EPOLLIN | syscall.EPOLLRDHUP | epollET
-
-// hangupEvents say that the peer closed or reset the connection.
-const hangupEvents = syscall.EPOLLRDHUP | syscall.EPOLLHUP | syscall.EPOLLERR
 
 // epollET is syscall.EPOLLET, which the syscall package defines as a
 // negative number.
@@ -337,19 +321,6 @@ func (w *Watch) Done() bool {
 		return false
 	}
 	return true // stopped
-}
-
-// Release unregisters the connection, which its owner keeps open and reads
-// elsewhere: unlike Stop, it takes it out of the epoll set, so that its
-// traffic no longer wakes the Poller.
-func (w *Watch) Release() {
-	if w.state.Swap(stopped) == stopped {
-		return
-	}
-	w.p.forget(w)
-	w.rc.Control(func(fd uintptr) {
-		syscall.EpollCtl(w.p.fd(), syscall.EPOLL_CTL_DEL, int(fd), nil)
-	})
 }
 
 // Stop unregisters the connection, which its owner then closes: closing

@@ -14,19 +14,11 @@ func (p *Poller) Close() error { return nil }
 // Watch returns ErrUnsupported on this system.
 func (p *Poller) Watch(conn any, ready func(*Watch)) (*Watch, error) { return nil, ErrUnsupported }
 
-// WatchHangup returns ErrUnsupported on this system.
-func (p *Poller) WatchHangup(conn any, ready func(*Watch), hangup func()) (*Watch, error) {
-	return nil, ErrUnsupported
-}
-
 // Watch is not available on this system.
 type Watch struct{}
 
 // Done reports true.
 func (w *Watch) Done() bool { return true }
-
-// Release does nothing.
-func (w *Watch) Release() {}
 
 // Stop does nothing.
 func (w *Watch) Stop() {}

@@ -4,9 +4,7 @@ package netpoll
 
 import (
 	"errors"
-	"fmt"
 	"net"
-	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -191,64 +189,6 @@ func TestManyConnections(t *testing.T) {
 	}
 }
 
-func TestHangupWhileRunning(t *testing.T) {
-	p := newPoller(t)
-	client, server := tcpPair(t)
-	started, release := make(chan struct{}), make(chan struct{})
-	hungUp := make(chan struct{}, 10)
-	if _, err := p.WatchHangup(server, func(w *Watch) {
-		close(started)
-		<-release
-		w.Done()
-	}, func() { hungUp <- struct{}{} }); err != nil {
-		t.Fatal(err)
-	}
-	client.Write([]byte("request"))
-	wait(t, started, "the callback")
-	client.Write([]byte("pipelined")) // data is no hang-up
-	select {
-	case <-hungUp:
-		t.Fatal("hangup called for data")
-	case <-time.After(50 * time.Millisecond):
-	}
-	client.Close()
-	wait(t, hungUp, "hangup after the peer closed while the callback ran")
-	close(release)
-}
-
-func TestRelease(t *testing.T) {
-	p := newPoller(t)
-	client, server := tcpPair(t)
-	fired := make(chan struct{}, 10)
-	w, err := p.Watch(server, func(w *Watch) { fired <- struct{}{}; w.Done() })
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.Release()
-	client.Write([]byte("x"))
-	select {
-	case <-fired:
-		t.Fatal("a callback after Release")
-	case <-time.After(50 * time.Millisecond):
-	}
-	// The connection is still open and readable by its new owner.
-	var b [1]byte
-	if _, err := server.Read(b[:]); err != nil || b[0] != 'x' {
-		t.Fatalf("read after Release: %q, %v", b, err)
-	}
-	// Out of the epoll set, not only out of the Poller's map.
-	info, err := os.ReadFile(fmt.Sprintf("/proc/self/fdinfo/%d", p.fd()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := strings.Count(string(info), "tfd:"); n != 0 {
-		t.Fatalf("%d descriptors left in the epoll set:\n%s", n, info)
-	}
-}
-
-// A load that comes in waves, each needing n workers at once, more often
-// than trimEvery, keeps its n workers across trims: no wave starts fresh
-// goroutines.
 func TestWavesKeepWorkers(t *testing.T) {
 	p := newPoller(t)
 	const n = maxIdleWorkers + 48
