@@ -89,6 +89,22 @@ type Options struct {
 	// no bound; this is what keeps a client that stopped reading from
 	// growing the server's memory.
 	MaxQueuedBytes int
+	// MaxServerQueuedBytes bounds the data waiting to be written across
+	// all sessions together: what their queues hold and what their
+	// transports took and have not written yet, each packet counted with
+	// 64 bytes for its bookkeeping, and a broadcast's message once per
+	// recipient (an upper bound: recipients share its bytes until a
+	// write copies them). A send that would exceed it waits for the
+	// writers to make room, at most 100 ms; if none got anything out, the
+	// sessions with the largest backlogs are closed with
+	// ReasonTransportError and ErrServerQueueFull until it fits, the
+	// sender's own session too if it is one of them. A volatile packet is
+	// dropped while the budget is exhausted. Default 256 MiB: the memory
+	// a storm of broadcasts to clients that cannot keep up may take,
+	// instead of MaxQueuedBytes times the number of sessions. Keep it
+	// well above MaxQueuedBytes, so that one slow client is cut by its own
+	// bound before it can pace the others.
+	MaxServerQueuedBytes int
 	// CloseTimeout is how long Session.Close waits for a long-polling
 	// client's next request to deliver the close packet. Default 30s.
 	CloseTimeout time.Duration
@@ -149,6 +165,7 @@ func newConfig(o *Options) *config {
 	setDefault(&c.HTTPCompressionThreshold, 1024)
 	setDefault(&c.PerMessageDeflateThreshold, 1024)
 	setDefault(&c.MaxQueuedBytes, 16<<20)
+	setDefault(&c.MaxServerQueuedBytes, 256<<20)
 	setDefault(&c.CloseTimeout, 30*time.Second)
 	if c.Logger == nil {
 		c.Logger = slog.Default()

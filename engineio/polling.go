@@ -60,6 +60,7 @@ func (s *Session) servePoll(w http.ResponseWriter, r *http.Request, initial bool
 		s.mu.Lock()
 	}
 	var out []outPacket
+	var released int64
 	finish := false
 	switch {
 	case s.state == stateClosed:
@@ -69,6 +70,9 @@ func (s *Session) servePoll(w http.ResponseWriter, r *http.Request, initial bool
 		out = []outPacket{{Packet: packet.Packet{Type: packet.Noop}}}
 	default:
 		out, s.queue, s.queueBytes = s.queue, nil, 0
+		// The response takes it: net/http holds one payload per session.
+		_, c := charge(out)
+		released = s.unchargeLocked(0, c)
 		if s.state == stateClosing && len(out) == 0 {
 			// As the reference: what was queued goes out on one poll, the
 			// close packet on the next, so that a client handles the last
@@ -83,6 +87,7 @@ func (s *Session) servePoll(w http.ResponseWriter, r *http.Request, initial bool
 	}
 	s.getActive = false
 	s.mu.Unlock()
+	s.srv.budget.release(released)
 
 	s.writePayload(w, r, out, initial)
 	if finish {

@@ -28,6 +28,7 @@ type Server struct {
 
 	tasks   tasks // the goroutines the server starts: WebSocket readers and writers
 	flusher flusher
+	budget  budget // Options.MaxServerQueuedBytes
 }
 
 // tasks counts running goroutines. Unlike sync.WaitGroup it allows a new
@@ -76,6 +77,7 @@ func NewServer(h Handler, opts *Options) *Server {
 		sessions: make(map[string]*Session),
 	}
 	srv.flusher.srv = srv
+	srv.budget.limit = int64(cfg.MaxServerQueuedBytes)
 	srv.upgrader = websocket.NewUpgrader(websocket.UpgraderOptions{
 		ReadLimit:            cfg.MaxHTTPBufferSize,
 		Compression:          cfg.PerMessageDeflate,

@@ -143,7 +143,14 @@ type Session struct {
 
 	queue      []outPacket // waiting to be written, in order
 	spare      []outPacket // the queue's other buffer, reused by the WebSocket writer
-	queueBytes int
+	queueBytes int         // the queue's data
+	// inflight is the data a WebSocket writer took from the queue and has
+	// not written yet: it waits as much as the queue does, and counts
+	// against MaxQueuedBytes with it.
+	inflight int
+	// charged is what the queue and inflight cost the server's budget:
+	// the session's backlog when the sessions furthest behind are cut.
+	charged int64
 
 	// heartbeat: one timer, waiting either for the next ping or for a pong.
 	hbTimer      *time.Timer
@@ -249,23 +256,33 @@ func (s *Session) Writable() bool {
 	if s.state != stateOpen || len(s.queue) > 0 {
 		return false
 	}
+	if b := &s.srv.budget; b.used.Load() >= b.limit {
+		return false // a volatile packet is dropped rather than wait or cut
+	}
 	if s.transport == WebSocket && s.ws != nil {
 		return !s.writing
 	}
 	return s.getActive && !s.upgrading
 }
 
-// QueuedBytes returns how many bytes wait to be written to the client.
+// QueuedBytes returns how many bytes wait to be written to the client:
+// queued, or taken by a write that has not completed.
 func (s *Session) QueuedBytes() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.queueBytes
+	return s.queueBytes + s.inflight
 }
 
 // Send queues a message for the client and returns without waiting for the
 // network. Messages are delivered in the order of the Send calls. It fails
 // with ErrClosed once the session is closing, and with ErrQueueFull when the
 // client does not keep up (the session is then closed).
+//
+// When the server's budget (Options.MaxServerQueuedBytes) is exhausted,
+// Send waits for the server's writers to make room, at most 100 ms; if
+// none got anything out meanwhile, the sessions with the largest backlogs
+// are closed (ErrServerQueueFull) until the message fits, and Send fails
+// with ErrServerQueueFull if this session was one of them.
 func (s *Session) Send(m Message) error {
 	return s.SendBatch([]Message{m})
 }
@@ -278,7 +295,7 @@ func (s *Session) SendBatch(ms []Message) error {
 	for _, m := range ms {
 		n += len(m.Data)
 	}
-	return s.enqueueAll(n, func(q []outPacket) []outPacket {
+	return s.enqueueAll(n, 0, len(ms), func(q []outPacket) []outPacket {
 		for _, m := range ms {
 			q = append(q, outPacket{Packet: packet.Packet{Type: packet.Message, Data: m.Data, Binary: m.Binary}, noCompress: m.NoCompress})
 		}
@@ -292,7 +309,9 @@ func (s *Session) SendPrepared(pms []*PreparedMessage) error {
 	for _, pm := range pms {
 		n += len(pm.msg.Data)
 	}
-	return s.enqueueAll(n, func(q []outPacket) []outPacket {
+	// Charged twice: the message and, once framed, its frame; a client
+	// that stopped reading keeps both alive on its own.
+	return s.enqueueAll(n, n, len(pms), func(q []outPacket) []outPacket {
 		for _, pm := range pms {
 			m := pm.msg
 			q = append(q, outPacket{Packet: packet.Packet{Type: packet.Message, Data: m.Data, Binary: m.Binary}, noCompress: m.NoCompress, prep: pm})
@@ -301,16 +320,26 @@ func (s *Session) SendPrepared(pms []*PreparedMessage) error {
 	})
 }
 
-// enqueueAll appends n bytes of packets to the queue with add, or fails
-// as Send does.
-func (s *Session) enqueueAll(n int, add func([]outPacket) []outPacket) error {
+// enqueueAll appends count packets of n bytes to the queue with add, or
+// fails as Send does. extra is what they cost the budget beyond their data
+// and their slots.
+func (s *Session) enqueueAll(n, extra, count int, add func([]outPacket) []outPacket) error {
+	c := int64(n + extra + count*packetOverhead)
+	b := &s.srv.budget
+	if !b.reserve(c) {
+		if err := s.srv.makeRoom(s, c); err != nil {
+			return err
+		}
+	}
 	s.mu.Lock()
 	if s.state != stateOpen {
 		s.mu.Unlock()
+		b.release(c)
 		return ErrClosed
 	}
-	if s.queueBytes+n > s.srv.cfg.MaxQueuedBytes {
+	if s.queueBytes+s.inflight+n > s.srv.cfg.MaxQueuedBytes {
 		s.mu.Unlock()
+		b.release(c)
 		// The caller is emitting, perhaps to many sessions, perhaps
 		// holding a lock of its own: this session's handler hears of the
 		// close on another goroutine, not inside Send.
@@ -319,16 +348,27 @@ func (s *Session) enqueueAll(n int, add func([]outPacket) []outPacket) error {
 	}
 	s.queue = add(s.queue)
 	s.queueBytes += n
+	s.charged += c
 	s.kickLocked()
 	s.mu.Unlock()
 	return nil
 }
 
-// enqueueLocked appends p to the queue and makes sure someone writes it.
+// enqueueLocked appends a control packet to the queue, charged to the
+// budget without waiting, and makes sure someone writes it.
 func (s *Session) enqueueLocked(p outPacket) {
+	s.chargeLocked(p)
 	s.queue = append(s.queue, p)
 	s.queueBytes += len(p.Data)
 	s.kickLocked()
+}
+
+// chargeLocked charges a control packet to the budget, whether it fits or
+// not.
+func (s *Session) chargeLocked(p outPacket) {
+	c := int64(len(p.Data) + packetOverhead)
+	s.charged += c
+	s.srv.budget.force(c)
 }
 
 // kickLocked makes sure the queue gets written: on WebSocket by the reader
@@ -354,20 +394,28 @@ func (s *Session) kickLocked() {
 }
 
 // startWriter writes the queue on a new goroutine, which may block on a
-// client slow to read, after what an earlier non-blocking write left.
-func (s *Session) startWriter() {
+// client slow to read, after what an earlier non-blocking write left of
+// unsent, a batch whose charge is released once it is out.
+func (s *Session) startWriter(unsent []outPacket) {
 	s.srv.tasks.add()
-	go s.runWriter()
+	go s.runWriter(unsent)
 }
 
-func (s *Session) runWriter() {
+func (s *Session) runWriter(unsent []outPacket) {
 	defer s.srv.tasks.done()
 	s.mu.Lock()
 	ws := s.ws
 	s.mu.Unlock()
 	cfg := s.srv.cfg
 	ws.SetWriteDeadline(time.Now().Add(cfg.PingInterval + cfg.PingTimeout))
-	if err := ws.Flush(); err != nil {
+	err := ws.Flush()
+	if unsent != nil {
+		if err == nil {
+			s.written(unsent)
+		}
+		s.returnBatch(unsent)
+	}
+	if err != nil {
 		s.mu.Lock()
 		s.writing = false
 		s.mu.Unlock()
@@ -478,7 +526,9 @@ func (s *Session) close(reason CloseReason, description error, asyncNotify bool)
 	}
 	ws, probe := s.ws, s.probe
 	s.probe = nil
-	s.queue, s.spare, s.queueBytes = nil, nil, 0
+	s.queue, s.spare, s.queueBytes, s.inflight = nil, nil, 0, 0
+	charged := s.charged
+	s.charged = 0
 	if reason == ReasonTransportClose && description == errClientClose {
 		// The reference answers a pending poll with noop when the client
 		// closes, and with a close packet otherwise.
@@ -489,23 +539,20 @@ func (s *Session) close(reason CloseReason, description error, asyncNotify bool)
 	default:
 	}
 	s.mu.Unlock()
+	s.srv.budget.release(charged)
 
 	if probe != nil {
 		probe.Close()
 	}
 	if ws != nil {
-		// A close frame to a client that stopped reading may take until
-		// its deadline; the session is over already, so do not make the
-		// caller wait for it.
-		tooBig := errors.Is(description, websocket.ErrReadLimit) // 1009 was sent
-		s.srv.goTracked(func() {
-			if tooBig {
-				ws.DrainAndClose(time.Second)
-				return
-			}
-			ws.WriteClose(websocket.CloseNormal) // as the reference, whatever the reason
+		if errors.Is(description, ErrQueueFull) {
+			// The client stopped reading: a close frame would not reach
+			// it, and closing now ends a write blocked on it, which
+			// frees the batch it holds.
 			ws.Close()
-		})
+		} else {
+			s.closeWebSocket(ws, description)
+		}
 	}
 	s.srv.remove(s)
 	s.closed.Store(true)
@@ -520,6 +567,22 @@ func (s *Session) close(reason CloseReason, description error, asyncNotify bool)
 		return
 	}
 	s.notifyClose()
+}
+
+// closeWebSocket sends the close frame and closes ws.
+func (s *Session) closeWebSocket(ws *websocket.Conn, description error) {
+	// A close frame to a client that stopped reading may take until its
+	// deadline; the session is over already, so do not make the caller
+	// wait for it.
+	tooBig := errors.Is(description, websocket.ErrReadLimit) // 1009 was sent
+	s.srv.goTracked(func() {
+		if tooBig {
+			ws.DrainAndClose(time.Second)
+			return
+		}
+		ws.WriteClose(websocket.CloseNormal) // as the reference, whatever the reason
+		ws.Close()
+	})
 }
 
 // notifyClose calls OnClose once the session is closed and no delivery is
@@ -659,9 +722,13 @@ func (s *Session) openPacket() outPacket {
 // the heartbeat. The caller registers the session afterwards.
 func (s *Session) open() {
 	s.mu.Lock()
-	s.queue = append(s.queue, s.openPacket())
+	op := s.openPacket()
+	s.chargeLocked(op)
+	s.queue = append(s.queue, op)
 	if p := s.srv.cfg.InitialPacket; p != "" {
-		s.queue = append(s.queue, outPacket{Packet: packet.Packet{Type: packet.Message, Data: []byte(p)}})
+		ip := outPacket{Packet: packet.Packet{Type: packet.Message, Data: []byte(p)}}
+		s.chargeLocked(ip)
+		s.queue = append(s.queue, ip)
 	}
 	s.mu.Unlock()
 	var h SessionHandler

@@ -80,7 +80,7 @@ func (s *Session) receive(p packet.Packet) bool {
 // slow to read. Only the goroutine that set s.writing runs it.
 func (s *Session) writeWebSocket() {
 	for {
-		batch, ws, ok := s.takeBatch()
+		batch, ws, ok := s.takeBatch(-1)
 		if !ok {
 			return
 		}
@@ -96,31 +96,46 @@ func (s *Session) writeWebSocket() {
 // writeNonblocking writes the queue without blocking: a broadcast writes to
 // each recipient this way, and the reader after its handler. What the
 // socket does not take at once is left to a writer goroutine, as is a
-// queue that keeps refilling. Only the goroutine that set s.writing runs
-// it.
+// queue that keeps refilling or one larger than nonblockingMax. Only the
+// goroutine that set s.writing runs it.
 func (s *Session) writeNonblocking() {
 	for range 2 {
-		batch, ws, ok := s.takeBatch()
+		batch, ws, ok := s.takeBatch(nonblockingMax)
 		if !ok {
 			return
 		}
+		if batch == nil {
+			break
+		}
 		done, err := s.writeFrames(ws, batch, true)
-		s.returnBatch(batch)
 		if err != nil {
+			s.returnBatch(batch)
 			s.closeNow(ReasonTransportError, err)
 			return
 		}
 		if !done {
-			break
+			s.startWriter(batch) // ws holds the rest of it
+			return
 		}
+		s.written(batch)
+		s.returnBatch(batch)
 	}
-	s.startWriter()
+	s.startWriter(nil)
 }
 
-// takeBatch takes the queue to write it. When there is nothing left, it
-// ends the writing (closing a session that was waiting for its queue to
-// drain) and reports false.
-func (s *Session) takeBatch() ([]outPacket, *websocket.Conn, bool) {
+// nonblockingMax is the largest queue written without blocking. What a
+// socket does not take at once is copied and kept for the writer
+// goroutine; a larger queue goes to the writer as it is, which writes and
+// releases it chunk by chunk: a storm of broadcasts would otherwise make
+// a copy of every queue.
+const nonblockingMax = 64 << 10
+
+// takeBatch takes the queue to write it, unless it holds more than max
+// bytes (max < 0: any size): then it reports true with a nil batch and
+// leaves the queue. When there is nothing left, it ends the writing
+// (closing a session that was waiting for its queue to drain) and reports
+// false.
+func (s *Session) takeBatch(max int) ([]outPacket, *websocket.Conn, bool) {
 	s.mu.Lock()
 	if s.state == stateClosed {
 		s.writing = false
@@ -137,6 +152,12 @@ func (s *Session) takeBatch() ([]outPacket, *websocket.Conn, bool) {
 		}
 		return nil, nil, false
 	}
+	if max >= 0 && s.queueBytes > max {
+		ws := s.ws
+		s.mu.Unlock()
+		return nil, ws, true
+	}
+	s.inflight += s.queueBytes
 	s.queue, s.spare, s.queueBytes = s.spare[:0], nil, 0
 	ws := s.ws
 	s.mu.Unlock()
@@ -156,14 +177,26 @@ func (s *Session) returnBatch(batch []outPacket) {
 // writeFrames writes one frame per packet, as few writes as it can, and
 // reports whether all went out (without blocking, what the socket did not
 // take waits in ws). A blocking write may not take longer than a heartbeat
-// round: a client that stops reading is then closed.
+// round: a client that stops reading is then closed. A blocking write
+// releases each chunk's charge once the chunk is out, so that a large
+// batch makes room in the server's budget as it goes.
 func (s *Session) writeFrames(ws *websocket.Conn, batch []outPacket, nonblocking bool) (bool, error) {
 	if !nonblocking {
 		cfg := s.srv.cfg
 		ws.SetWriteDeadline(time.Now().Add(cfg.PingInterval + cfg.PingTimeout))
 	}
 	w := ws.NewBatch(nonblocking)
-	for _, p := range batch {
+	start, size := 0, 0 // the chunk not yet written, blocking
+	for i, p := range batch {
+		if !nonblocking && size >= writeChunk {
+			if err := w.Flush(); err != nil {
+				return false, err
+			}
+			s.written(batch[start:i])
+			start, size = i, 0
+			w = ws.NewBatch(false)
+		}
+		size += len(p.Data) + packetOverhead
 		switch {
 		case p.prep != nil && !(p.Binary && s.b64):
 			w.Prepared(p.prep.wsFrame(), !p.noCompress)
@@ -178,8 +211,16 @@ func (s *Session) writeFrames(ws *websocket.Conn, batch []outPacket, nonblocking
 	if nonblocking {
 		return w.TryFlush()
 	}
-	return true, w.Flush()
+	if err := w.Flush(); err != nil {
+		return false, err
+	}
+	s.written(batch[start:])
+	return true, nil
 }
+
+// writeChunk is how much a blocking write sends before it releases the
+// charge of what went out.
+const writeChunk = 64 << 10
 
 // probe runs the upgrade of a polling session on a new WebSocket: answer
 // "2probe" with "3probe", release the pending poll, and switch on "5".
