@@ -49,10 +49,17 @@
 // connection's delivery path (the WebSocket reader, or the long-polling
 // POST); connection middleware, connection handlers and event handlers may
 // block, which delays that connection's next events only. Emit never
-// blocks on the network: packets go to the connection's bounded queue.
-// A client that stops reading fills its queue and is disconnected with
-// ReasonTransportError (engineio.ErrQueueFull) instead of growing the
-// server's memory. Handlers are called without any library lock held; a
+// blocks on one client's network: packets go to the connection's bounded
+// queue. A client that stops reading fills its queue and is disconnected
+// with ReasonTransportError (engineio.ErrQueueFull) instead of growing the
+// server's memory. All queues together are bounded as well
+// (Options.MaxServerQueuedBytes): an Emit that finds that budget
+// exhausted waits up to 100 ms for the writers, which paces a broadcaster
+// faster than the network; if nothing got out meanwhile, the connections
+// furthest behind are disconnected (engineio.ErrServerQueueFull) until
+// the packet fits. A broadcast's Emit does not fail for them, a Socket's
+// Emit does if its own connection was cut, and volatile packets are
+// dropped while the budget is exhausted. Handlers are called without any library lock held; a
 // panic in a handler is recovered, logged, and reported to the socket's
 // OnError handlers.
 //

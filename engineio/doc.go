@@ -47,15 +47,27 @@
 // library lock held and may block; while one runs, that session's next
 // messages wait.
 //
-// Send never blocks on the network. Each session has one bounded outbound
-// queue (Options.MaxQueuedBytes). On WebSocket the queue is written by the
-// session's reader goroutine right after a handler returns, or else by a
-// short-lived writer goroutine; no writer goroutine lives while the queue is
-// empty. On long-polling the pending GET takes the whole queue as one
-// payload. A client that stops reading fills its queue and is then
-// disconnected (ErrQueueFull) instead of growing the server's memory; its
-// handler hears of that close on a goroutine of its own, never inside the
-// Send that overflowed.
+// Send never blocks on one client's network. Each session has one bounded
+// outbound queue (Options.MaxQueuedBytes). On WebSocket the queue is
+// written by the session's reader goroutine right after a handler returns,
+// or else by a short-lived writer goroutine; no writer goroutine lives
+// while the queue is empty. On long-polling the pending GET takes the whole
+// queue as one payload. A client that stops reading fills its queue and is
+// then disconnected (ErrQueueFull) instead of growing the server's memory;
+// its handler hears of that close on a goroutine of its own, never inside
+// the Send that overflowed.
+//
+// All queues together are bounded too (Options.MaxServerQueuedBytes,
+// default 256 MiB), counting what writers took and have not written yet
+// and a broadcast's message once per recipient. A Send that would exceed
+// it waits for the server's writers, at most 100 ms: an emitter faster
+// than the network is so paced at the rate the clients read, instead of
+// filling every queue. If no writer got anything out meanwhile, what is
+// queued belongs to clients that stopped reading: the sessions with the
+// largest backlogs are disconnected (ErrServerQueueFull) until the message
+// fits, and the Send fails only if its own session was one of them. The
+// Go heap then holds at most about the budget beyond the rest of the
+// program, and up to twice that between collections (GOGC=100).
 //
 // An idle WebSocket session holds no goroutine and no buffer: on Linux the
 // server watches its connections with one epoll set of its own, and a few
