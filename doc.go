@@ -54,14 +54,15 @@
 // with ReasonTransportError (engineio.ErrQueueFull) instead of growing the
 // server's memory. All queues together are bounded as well
 // (Options.MaxServerQueuedBytes): an Emit that finds that budget
-// exhausted waits up to 100 ms for the writers, which paces a broadcaster
-// faster than the network; if nothing got out meanwhile, the connections
-// furthest behind are disconnected (engineio.ErrServerQueueFull) until
-// the packet fits. A broadcast's Emit does not fail for them, a Socket's
-// Emit does if its own connection was cut, and volatile packets are
-// dropped while the budget is exhausted. Handlers are called without any library lock held; a
-// panic in a handler is recovered, logged, and reported to the socket's
-// OnError handlers.
+// exhausted waits for the writers to make room, which paces a broadcaster
+// faster than the network at the rate its clients read; meanwhile the
+// connections whose backlogs have not moved for a second (clients that
+// stopped reading, the furthest behind) are disconnected
+// (engineio.ErrServerQueueFull). A broadcast's Emit does not fail for
+// them, a Socket's Emit does if its own connection was cut, and volatile
+// packets are dropped while the budget is exhausted. Handlers are called
+// without any library lock held; a panic in a handler is recovered,
+// logged, and reported to the socket's OnError handlers.
 //
 // # Disconnection
 //

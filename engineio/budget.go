@@ -1,7 +1,6 @@
 package engineio
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"sync"
@@ -11,10 +10,10 @@ import (
 
 // ErrServerQueueFull is the description of sessions closed, with
 // ReasonTransportError, because the server's budget of queued output
-// (Options.MaxServerQueuedBytes) was exhausted and they were furthest
-// behind; Send returns it when its own session was closed so. It wraps
-// ErrQueueFull.
-var ErrServerQueueFull = fmt.Errorf("%w: the server's budget is exhausted and this client is among the furthest behind", ErrQueueFull)
+// (Options.MaxServerQueuedBytes) was exhausted while their backlogs had
+// not moved for a second; Send returns it when its own session was closed
+// so. It wraps ErrQueueFull.
+var ErrServerQueueFull = fmt.Errorf("%w: the server's budget is exhausted and this client has stopped reading", ErrQueueFull)
 
 // packetOverhead is what a queued packet costs beyond its data, charged to
 // the server's budget: its slot in the queue (an outPacket is 56 bytes) and
@@ -23,10 +22,8 @@ var ErrServerQueueFull = fmt.Errorf("%w: the server's budget is exhausted and th
 const packetOverhead = 64
 
 // budgetWait is how long a send that finds the server's budget exhausted
-// waits for the writers to make room before the sessions furthest behind
-// are cut. Any write that completes makes room, so waiting this long means
-// that no writer of the whole server got anything out: what is queued
-// belongs to clients that stopped reading.
+// waits for the writers to make room before it looks for stalled sessions
+// to cut (and then waits again).
 const budgetWait = 100 * time.Millisecond
 
 // budget counts the bytes waiting to be written across all sessions
@@ -109,44 +106,62 @@ func (b *budget) wait(n int64, d time.Duration) bool {
 func (srv *Server) QueuedBytes() int64 { return srv.budget.used.Load() }
 
 // makeRoom charges n bytes for a send to s that did not fit the budget.
-// It waits for the writers for budgetWait; if they made no room, it cuts
-// the sessions with the largest backlogs, s too if it is one of them,
-// until n bytes fit.
+// It waits for the writers to make room; each time budgetWait passes
+// without enough room, it cuts every session whose backlog has made no
+// progress for staleAfter, s too if it is one of them. While every backlog
+// is moving, it waits on: the sender is paced at the rate the clients
+// read.
 func (srv *Server) makeRoom(s *Session, n int64) error {
 	b := &srv.budget
-	if s.closed.Load() {
-		return ErrClosed
+	if n > b.limit {
+		// It would never fit.
+		s.close(ReasonTransportError, ErrServerQueueFull, true)
+		return ErrServerQueueFull
 	}
-	if b.wait(n, budgetWait) {
-		return nil
-	}
-	b.cutMu.Lock()
-	defer b.cutMu.Unlock()
-	if b.reserve(n) { // another send cut while this one waited for the lock
-		return nil
-	}
-	for _, v := range srv.backlogs() {
-		// Cut sessions release their charge at once; their handlers hear
-		// of it on goroutines of their own, not inside this send.
-		v.close(ReasonTransportError, ErrServerQueueFull, true)
-		if v == s {
+	for {
+		if s.closed.Load() {
+			return ErrClosed
+		}
+		if b.wait(n, budgetWait) {
+			return nil
+		}
+		if srv.cutStalled(s) {
 			return ErrServerQueueFull
 		}
 		if b.reserve(n) {
 			return nil
 		}
 	}
-	// n alone does not fit in the budget.
-	s.close(ReasonTransportError, ErrServerQueueFull, true)
-	return ErrServerQueueFull
 }
 
-// backlogs returns the sessions that have bytes charged to the budget, the
-// largest backlog first.
-func (srv *Server) backlogs() []*Session {
+// staleAfter is how long a session's backlog must have made no progress
+// (no byte of it written, or taken by a poll) for the session to be cut
+// when the budget is exhausted. A client that reads, however slowly, takes
+// some bytes every round trip; one that stopped reading takes none once
+// its socket buffers are full.
+const staleAfter = time.Second
+
+// cutStalled closes the sessions stalled for staleAfter or longer: they
+// hold bytes that will not leave. It reports whether s was one of them.
+func (srv *Server) cutStalled(s *Session) (self bool) {
+	b := &srv.budget
+	b.cutMu.Lock()
+	defer b.cutMu.Unlock()
+	for _, v := range srv.stalled(time.Now().Add(-staleAfter)) {
+		// Cut sessions release their charge at once; their handlers hear
+		// of it on goroutines of their own, not inside this send.
+		v.close(ReasonTransportError, ErrServerQueueFull, true)
+		self = self || v == s
+	}
+	return self
+}
+
+// stalled returns the sessions with bytes charged to the budget that have
+// made no progress since before, the longest stalled first.
+func (srv *Server) stalled(before time.Time) []*Session {
 	type backlog struct {
-		s *Session
-		n int64
+		s     *Session
+		since time.Time
 	}
 	srv.mu.RLock()
 	all := make([]backlog, 0, len(srv.sessions))
@@ -157,16 +172,27 @@ func (srv *Server) backlogs() []*Session {
 	for i := range all {
 		s := all[i].s
 		s.mu.Lock()
-		all[i].n = s.charged
+		if s.charged > 0 {
+			all[i].since = s.progress
+		}
 		s.mu.Unlock()
 	}
-	all = slices.DeleteFunc(all, func(b backlog) bool { return b.n == 0 })
-	slices.SortFunc(all, func(a, b backlog) int { return cmp.Compare(b.n, a.n) })
+	all = slices.DeleteFunc(all, func(b backlog) bool { return b.since.IsZero() || !b.since.Before(before) })
+	slices.SortFunc(all, func(a, b backlog) int { return a.since.Compare(b.since) })
 	out := make([]*Session, len(all))
 	for i, b := range all {
 		out[i] = b.s
 	}
 	return out
+}
+
+// addChargeLocked charges c to the session's backlog. A backlog that
+// starts now has made no progress yet: it is as old as its first packet.
+func (s *Session) addChargeLocked(c int64) {
+	if s.charged == 0 {
+		s.progress = time.Now()
+	}
+	s.charged += c
 }
 
 // charge returns the payload and the budget charge of packets, as
@@ -199,5 +225,8 @@ func (s *Session) unchargeLocked(bytes int, c int64) int64 {
 	s.inflight = max(0, s.inflight-bytes)
 	c = min(c, s.charged)
 	s.charged -= c
+	if s.charged > 0 && c > 0 {
+		s.progress = time.Now()
+	}
 	return c
 }

@@ -3,51 +3,71 @@ package engineio_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/ab218a8d/socketio/engineio"
 )
 
-func TestServerBudgetCutsTheLargestBacklog(t *testing.T) {
+// When the server's budget runs out, the sessions whose backlogs have not
+// moved the longest are cut, not the largest ones: a client that reads
+// keeps its place however much it is sent.
+func TestServerBudgetCutsTheLongestStalled(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, &engineio.Options{MaxServerQueuedBytes: 64 << 10})
 		// Polling clients that do not poll: nothing they are sent leaves.
-		big, small := e.Connect(polling), e.Connect(polling)
-		sb, ss := e.rec.session(t, big.SID), e.rec.session(t, small.SID)
+		old, recent := e.Connect(polling), e.Connect(polling)
+		so, sr := e.rec.session(t, old.SID), e.rec.session(t, recent.SID)
 		msg := engineio.Message{Data: make([]byte, 1<<10), Binary: true}
-		for range 40 {
-			if err := sb.Send(msg); err != nil {
+		for range 10 {
+			if err := so.Send(msg); err != nil {
 				t.Fatal(err)
 			}
 		}
-		for range 10 {
-			if err := ss.Send(msg); err != nil {
+		time.Sleep(2 * time.Second)
+		for range 40 {
+			if err := sr.Send(msg); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if got, want := e.srv.QueuedBytes(), int64(50*(1<<10+64)); got != want {
 			t.Fatalf("server QueuedBytes = %d, want %d", got, want)
 		}
-		// The budget runs out at the 60th message: no writer makes room,
-		// so the largest backlog goes and the sender's session stays.
+		// The budget runs out at the 60th message: the smaller backlog,
+		// stalled for 2 s, goes; the larger one, started just now, stays.
+		start := time.Now()
 		for i := range 15 {
-			if err := ss.Send(msg); err != nil {
-				t.Fatalf("send %d to the small backlog: %v", i, err)
+			if err := sr.Send(msg); err != nil {
+				t.Fatalf("send %d to the recent backlog: %v", i, err)
 			}
 		}
-		ev := e.rec.wantClosed(t, big.SID, engineio.ReasonTransportError)
+		if waited := time.Since(start); waited != 100*time.Millisecond {
+			t.Fatalf("the sends waited %v for room, want 100ms, then the cut", waited)
+		}
+		ev := e.rec.wantClosed(t, old.SID, engineio.ReasonTransportError)
 		if ev.desc != engineio.ErrServerQueueFull || !errors.Is(ev.desc, engineio.ErrQueueFull) {
 			t.Fatalf("description %v, want ErrServerQueueFull wrapping ErrQueueFull", ev.desc)
 		}
-		if n := ss.QueuedBytes(); n != 25<<10 {
-			t.Fatalf("small backlog QueuedBytes = %d, want %d", n, 25<<10)
+		e.rec.wantOpen(t, recent.SID)
+		if n := sr.QueuedBytes(); n != 55<<10 {
+			t.Fatalf("recent backlog QueuedBytes = %d, want %d", n, 55<<10)
 		}
-		if got, want := e.srv.QueuedBytes(), int64(25*(1<<10+64)); got != want {
+		if got, want := e.srv.QueuedBytes(), int64(55*(1<<10+64)); got != want {
 			t.Fatalf("server QueuedBytes after the cut = %d, want %d", got, want)
 		}
 		// A poll takes the queue and gives its bytes back.
-		small.Recv()
+		recent.Recv()
 		if got := e.srv.QueuedBytes(); got != 0 {
 			t.Fatalf("server QueuedBytes after a poll = %d, want 0", got)
 		}
+		// A backlog that does not move is cut once it has stalled, the
+		// sender's own too: its Send fails.
+		var err error
+		for i := 0; err == nil && i < 100; i++ {
+			err = sr.Send(msg)
+		}
+		if !errors.Is(err, engineio.ErrServerQueueFull) {
+			t.Fatalf("sending on to a session that never polls: %v, want ErrServerQueueFull", err)
+		}
+		e.rec.wantClosed(t, recent.SID, engineio.ReasonTransportError)
 	})
 }

@@ -60,14 +60,15 @@
 // All queues together are bounded too (Options.MaxServerQueuedBytes,
 // default 256 MiB), counting what writers took and have not written yet
 // and a broadcast's message once per recipient. A Send that would exceed
-// it waits for the server's writers, at most 100 ms: an emitter faster
-// than the network is so paced at the rate the clients read, instead of
-// filling every queue. If no writer got anything out meanwhile, what is
-// queued belongs to clients that stopped reading: the sessions with the
-// largest backlogs are disconnected (ErrServerQueueFull) until the message
-// fits, and the Send fails only if its own session was one of them. The
-// Go heap then holds at most about the budget beyond the rest of the
-// program, and up to twice that between collections (GOGC=100).
+// it waits for the server's writers to make room: an emitter faster than
+// the network is so paced at the rate the clients read, instead of
+// filling every queue. Every 100 ms without room, the sessions whose
+// backlogs have not moved for a second (clients that stopped reading, the
+// furthest behind) are disconnected (ErrServerQueueFull); the Send fails
+// only if its own session was one of them. Clients that read keep
+// receiving everything, in order. The Go heap then holds at most about
+// the budget beyond the rest of the program, and up to twice that between
+// collections (GOGC=100).
 //
 // An idle WebSocket session holds no goroutine and no buffer: on Linux the
 // server watches its connections with one epoll set of its own, and a few

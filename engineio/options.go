@@ -95,10 +95,10 @@ type Options struct {
 	// 64 bytes for its bookkeeping, and a broadcast's message once per
 	// recipient (an upper bound: recipients share its bytes until a
 	// write copies them). A send that would exceed it waits for the
-	// writers to make room, at most 100 ms; if none got anything out, the
-	// sessions with the largest backlogs are closed with
-	// ReasonTransportError and ErrServerQueueFull until it fits, the
-	// sender's own session too if it is one of them. A volatile packet is
+	// writers to make room; every 100 ms without room, the sessions whose
+	// backlogs have not moved for a second are closed with
+	// ReasonTransportError and ErrServerQueueFull, the sender's own
+	// session too if it is one of them. A volatile packet is
 	// dropped while the budget is exhausted. Default 256 MiB: the memory
 	// a storm of broadcasts to clients that cannot keep up may take,
 	// instead of MaxQueuedBytes times the number of sessions. Keep it

@@ -148,9 +148,12 @@ type Session struct {
 	// not written yet: it waits as much as the queue does, and counts
 	// against MaxQueuedBytes with it.
 	inflight int
-	// charged is what the queue and inflight cost the server's budget:
-	// the session's backlog when the sessions furthest behind are cut.
+	// charged is what the queue and inflight cost the server's budget.
 	charged int64
+	// progress is when the backlog last moved: a write of some of it
+	// completed, or it started. The sessions stalled longest are cut
+	// first when the budget is exhausted.
+	progress time.Time
 
 	// heartbeat: one timer, waiting either for the next ping or for a pong.
 	hbTimer      *time.Timer
@@ -279,10 +282,10 @@ func (s *Session) QueuedBytes() int {
 // client does not keep up (the session is then closed).
 //
 // When the server's budget (Options.MaxServerQueuedBytes) is exhausted,
-// Send waits for the server's writers to make room, at most 100 ms; if
-// none got anything out meanwhile, the sessions with the largest backlogs
-// are closed (ErrServerQueueFull) until the message fits, and Send fails
-// with ErrServerQueueFull if this session was one of them.
+// Send waits for the server's writers to make room; every 100 ms without
+// room, the sessions whose backlogs have not moved for a second are closed
+// (ErrServerQueueFull), and Send fails with ErrServerQueueFull if this
+// session was one of them.
 func (s *Session) Send(m Message) error {
 	return s.SendBatch([]Message{m})
 }
@@ -348,7 +351,7 @@ func (s *Session) enqueueAll(n, extra, count int, add func([]outPacket) []outPac
 	}
 	s.queue = add(s.queue)
 	s.queueBytes += n
-	s.charged += c
+	s.addChargeLocked(c)
 	s.kickLocked()
 	s.mu.Unlock()
 	return nil
@@ -367,7 +370,7 @@ func (s *Session) enqueueLocked(p outPacket) {
 // not.
 func (s *Session) chargeLocked(p outPacket) {
 	c := int64(len(p.Data) + packetOverhead)
-	s.charged += c
+	s.addChargeLocked(c)
 	s.srv.budget.force(c)
 }
 
