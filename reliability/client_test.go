@@ -75,12 +75,20 @@ func (s *server) dialWS(t testing.TB) *wsConn {
 }
 
 // connect dials a WebSocket session and connects it to "/".
-func (s *server) connect(t testing.TB) *wsConn {
+func (s *server) connect(t testing.TB) *wsConn { return s.connectTo(t, "") }
+
+// connectTo dials a WebSocket session and connects it to the namespace
+// nsp ("" for "/").
+func (s *server) connectTo(t testing.TB, nsp string) *wsConn {
 	t.Helper()
 	ws := s.dialWS(t)
-	ws.send(opText, "40")
+	prefix := "40"
+	if nsp != "" {
+		prefix += nsp + ","
+	}
+	ws.send(opText, prefix)
 	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
-	if op, p, err := ws.read(); err != nil || op != opText || !strings.HasPrefix(string(p), "40") {
+	if op, p, err := ws.read(); err != nil || op != opText || !strings.HasPrefix(string(p), prefix) {
 		ws.Close()
 		t.Fatalf("CONNECT reply: %d %q %v", op, p, err)
 	}
@@ -153,6 +161,56 @@ func (ws *wsConn) read() (op byte, payload []byte, err error) {
 	return h[0] & 0x0f, payload, nil
 }
 
+// frames reads the server's frames into a buffer of its own and hands
+// each to f, allocating nothing per frame, until the connection or f
+// fails; payloads are valid only during the call. Readers of a storm must
+// keep up.
+func (ws *wsConn) frames(f func(op byte, payload []byte) error) error {
+	buf := make([]byte, 256<<10)
+	have := 0
+	for {
+		n, err := ws.br.Read(buf[have:])
+		if err != nil {
+			return err
+		}
+		have += n
+		off := 0
+		for {
+			b := buf[off:have]
+			if len(b) < 2 {
+				break
+			}
+			size, hdr := int(b[1]&0x7f), 2
+			switch size {
+			case 126:
+				if len(b) < 4 {
+					break
+				}
+				size, hdr = int(binary.BigEndian.Uint16(b[2:])), 4
+			case 127:
+				if len(b) < 10 {
+					break
+				}
+				size, hdr = int(min(binary.BigEndian.Uint64(b[2:]), 1<<40)), 10
+			}
+			if len(b) < hdr {
+				break
+			}
+			if hdr+size > len(buf) {
+				return fmt.Errorf("a frame of %d bytes", size)
+			}
+			if len(b) < hdr+size {
+				break
+			}
+			if err := f(b[0]&0x0f, b[hdr:hdr+size]); err != nil {
+				return err
+			}
+			off += hdr + size
+		}
+		have = copy(buf, buf[off:have])
+	}
+}
+
 // closeCode reads until the server's close frame and returns its code, or
 // -1 if the connection ended without one.
 func (ws *wsConn) closeCode(d time.Duration) (int, error) {
@@ -175,8 +233,9 @@ func (ws *wsConn) closeCode(d time.Duration) (int, error) {
 }
 
 // canary is a well-behaved Socket.IO client that stays connected through
-// the attacks: it answers pings and checks, when asked, that an event
-// still gets its acknowledgement.
+// the attacks, on a namespace of its own ("/canary") that no broadcast
+// reaches: it answers pings and checks, when asked, that an event still
+// gets its acknowledgement.
 type canary struct {
 	ws   *wsConn
 	wmu  sync.Mutex
@@ -186,23 +245,20 @@ type canary struct {
 }
 
 func (s *server) canary(t *testing.T) *canary {
-	c := &canary{ws: s.connect(t), acks: make(chan string, 1), done: make(chan struct{})}
+	c := &canary{ws: s.connectTo(t, "/canary"), acks: make(chan string, 1), done: make(chan struct{})}
 	go func() {
 		defer close(c.done)
-		for {
-			op, p, err := c.ws.read()
-			if err != nil {
-				return
-			}
+		c.ws.frames(func(op byte, p []byte) error {
 			switch {
 			case op == opText && string(p) == "2":
 				c.wmu.Lock()
-				c.ws.send(opText, "3")
-				c.wmu.Unlock()
-			case op == opText && strings.HasPrefix(string(p), "43"):
+				defer c.wmu.Unlock()
+				return c.ws.send(opText, "3")
+			case op == opText && strings.HasPrefix(string(p), "43/canary,"):
 				c.acks <- string(p)
 			}
-		}
+			return nil
+		})
 	}()
 	return c
 }
@@ -212,12 +268,12 @@ func (c *canary) check(t *testing.T) {
 	t.Helper()
 	c.n++
 	c.wmu.Lock()
-	err := c.ws.send(opText, fmt.Sprintf(`42%d["echo","canary %d"]`, c.n, c.n))
+	err := c.ws.send(opText, fmt.Sprintf(`42/canary,%d["echo","canary %d"]`, c.n, c.n))
 	c.wmu.Unlock()
 	if err != nil {
 		t.Fatalf("canary: %v", err)
 	}
-	want := fmt.Sprintf(`43%d["canary %d"]`, c.n, c.n)
+	want := fmt.Sprintf(`43/canary,%d["canary %d"]`, c.n, c.n)
 	select {
 	case got := <-c.acks:
 		if got != want {

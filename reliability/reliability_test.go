@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -83,6 +84,9 @@ type stats struct {
 	Goroutines int64 `json:"goroutines"`
 	Heap       int64 `json:"heap_kb"`
 	Sessions   int64 `json:"sessions"`
+	// Disconnects counts the sockets disconnected since the server
+	// started, by reason and description.
+	Disconnects map[string]int `json:"disconnects"`
 }
 
 func (s *server) stats(t testing.TB, reset bool) stats {
@@ -189,6 +193,21 @@ func (s *server) measure(t *testing.T, c *canary, name string, attack func(), re
 	return m
 }
 
+// quiet waits for the server to be back to the canary's session alone and
+// to a few goroutines, as it was before the attacks.
+func (s *server) quiet(t *testing.T) {
+	t.Helper()
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		st := s.stats(t, false)
+		if st.Sessions == 1 && st.Goroutines <= slack {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server still has %d sessions and %d goroutines, want 1 and at most %d", st.Sessions, st.Goroutines, slack)
+		}
+	}
+}
+
 // scale returns ci, or issue under -full.
 func scale(ci, issue int) int {
 	if *full {
@@ -202,7 +221,7 @@ func scale(ci, issue int) int {
 // nothing wrong is still served, and that the server comes back to its
 // goroutines, sessions and memory afterwards.
 func TestAttacks(t *testing.T) {
-	s := startServer(t)
+	s := startServer(t, "-budget", strconv.Itoa(stormBudget()))
 	c := s.canary(t)
 	defer c.close()
 	c.check(t)
@@ -237,6 +256,7 @@ var attacks = []attack{
 	{"invalid WebSocket close codes", closeCodes},
 	{"malformed packets", malformedPackets},
 	{"a burst of events", burst},
+	{"a broadcast storm beyond capacity", storm},
 }
 
 // 2,000 POSTs to real sessions, each announcing a megabyte and sending a
@@ -506,6 +526,7 @@ func burst(t *testing.T, s *server, c *canary) {
 		for _, ws := range conns {
 			ws.Close()
 		}
+		s.quiet(t)
 	}()
 	for round := range 3 {
 		s.measure(t, c, fmt.Sprintf("a burst of events (%d)", round+1), func() {
@@ -521,4 +542,138 @@ func burst(t *testing.T, s *server, c *canary) {
 			}
 		}, func() {})
 	}
+}
+
+// stormBudget is the server's MaxServerQueuedBytes: the default (256 MiB)
+// under -full; otherwise 16 MiB, which the 5 s storm exhausts, so that the
+// clients that stopped reading are cut by it rather than by their own
+// bound (MaxQueuedBytes) at the end of a longer storm.
+func stormBudget() int {
+	if *full {
+		return 256 << 20
+	}
+	return 16 << 20
+}
+
+// 500 WebSocket clients of which 5 stop reading, and the server
+// broadcasting 1 KB events as fast as it can for 30 s: the 5 are cut, the
+// others receive every event in order, and the RSS stays under the
+// server-wide budget plus its documented overhead (measured before: all
+// 500 cut, the fast ones included, at a peak RSS of 1.2-1.3 GB).
+func storm(t *testing.T, s *server, c *canary) {
+	// As many readers as the test process can serve at the storm's pace
+	// under the race detector: a reader that cannot keep up is, rightly,
+	// cut as the furthest behind.
+	readers, stalled := scale(95, 495), 5
+	d := time.Duration(scale(5, 30)) * time.Second
+	var conns []*wsConn
+	defer func() {
+		for _, ws := range conns {
+			ws.Close()
+		}
+	}()
+	for range stalled {
+		conns = append(conns, s.connect(t)) // never read again
+	}
+	type reader struct {
+		got  atomic.Int64 // the last sequence number received
+		err  error
+		done chan struct{}
+	}
+	rs := make([]*reader, readers)
+	for i := range rs {
+		ws := s.connect(t)
+		conns = append(conns, ws)
+		r := &reader{done: make(chan struct{})}
+		rs[i] = r
+		go func() {
+			defer close(r.done)
+			r.err = ws.frames(func(op byte, p []byte) error {
+				if op == opText && string(p) == "2" {
+					return ws.send(opText, "3")
+				}
+				seq, isStorm := stormSeq(p)
+				switch {
+				case isStorm && seq != r.got.Load()+1:
+					return fmt.Errorf("event %d after %d", seq, r.got.Load())
+				case isStorm:
+					r.got.Store(seq)
+				}
+				return nil
+			})
+		}()
+	}
+	var sent int64
+	m := s.measure(t, c, "a broadcast storm beyond capacity", func() {
+		res, err := s.http.Get(fmt.Sprintf("%s/storm?d=%s&size=1024", s.base, d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if sent, err = strconv.ParseInt(string(b), 10, 64); err != nil {
+			t.Fatalf("storm: %d %q", res.StatusCode, b)
+		}
+		deadline := time.Now().Add(60 * time.Second)
+		for _, r := range rs {
+			for r.got.Load() < sent && time.Now().Before(deadline) {
+				select {
+				case <-r.done:
+				case <-time.After(10 * time.Millisecond):
+				}
+				if r.err != nil {
+					break
+				}
+			}
+		}
+	}, func() {
+		for _, ws := range conns {
+			ws.Close()
+		}
+		for _, r := range rs {
+			<-r.done
+		}
+	})
+	cut := 0
+	for i, r := range rs {
+		if r.got.Load() != sent {
+			cut++
+			if cut <= 3 {
+				t.Errorf("reader %d received %d of %d events (%v)", i, r.got.Load(), sent, r.err)
+			}
+		}
+	}
+	if cut > 0 {
+		t.Errorf("%d of %d clients that read did not receive every event; the server's disconnections so far: %v", cut, readers, m.after.Disconnects)
+	}
+	if want := m.before.Sessions - int64(stalled); m.peak.Sessions != want {
+		t.Errorf("%d sessions after the storm, want %d: the %d that stopped reading cut, the others kept", m.peak.Sessions, want, stalled)
+	}
+	// The documented bound: the budget, up to twice that between
+	// collections, plus the program's own.
+	budget := int64(stormBudget()) >> 10
+	if m.peakGrowth > 2*budget+32<<10 {
+		t.Errorf("the storm grew the RSS by %d MB at the peak, want at most twice the budget (%d MB) and 32 MB", m.peakGrowth>>10, budget>>10)
+	}
+	t.Logf("%d events of 1 KB to %d readers in %v (%.0f a second); peak RSS growth %d MB against a budget of %d MB",
+		sent, readers, d, float64(sent)/d.Seconds(), m.peakGrowth>>10, budget>>10)
+}
+
+// stormSeq returns the sequence number of a "storm" event's payload,
+// 42["storm",SEQ,"xxx..."], without allocating.
+func stormSeq(p []byte) (int64, bool) {
+	const prefix = `42["storm",`
+	if len(p) <= len(prefix) || string(p[:len(prefix)]) != prefix {
+		return 0, false
+	}
+	var n int64
+	digits := 0
+	for _, c := range p[len(prefix):] {
+		if c < '0' || c > '9' {
+			break
+		}
+		n = n*10 + int64(c-'0')
+		digits++
+	}
+	return n, digits > 0
 }

@@ -1,13 +1,14 @@
 // Command server is the Socket.IO server that the reliability suite
-// attacks (package reliability): an echo handler on "/", served by
+// attacks (package reliability): an echo handler on "/" and "/canary", served by
 // Server.ListenAndServe's http.Server, and two endpoints of its own:
 //
-//	GET /stats         RSS, peak RSS, goroutines, heap and sessions, as JSON;
+//	GET /stats         RSS, peak RSS, goroutines, heap, sessions and the
+//	                   sockets disconnected by reason, as JSON;
 //	                   ?reset=1 first returns freed memory to the system and
 //	                   resets the peak
-//	GET /storm?d=5s&size=1024   broadcasts "storm" events of size bytes to
-//	                   every socket of "/" as fast as it can for d, then
-//	                   answers how many it sent
+//	GET /storm?d=5s&size=1024   broadcasts "storm" events (a sequence
+//	                   number from 1, then size bytes) to every socket of "/"
+//	                   as fast as it can for d, then answers how many it sent
 //
 // It prints "listening ADDR" once it accepts connections.
 package main
@@ -25,6 +26,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	socketio "github.com/ab218a8d/socketio"
@@ -32,10 +34,26 @@ import (
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "address to listen on")
+	budget := flag.Int("budget", 0, "Options.MaxServerQueuedBytes (0: the default)")
 	flag.Parse()
 
-	srv := socketio.NewServer(nil)
-	srv.OnConnection(func(s *socketio.Socket) {
+	var opts socketio.Options
+	opts.MaxServerQueuedBytes = *budget
+	srv := socketio.NewServer(&opts)
+	var mu sync.Mutex
+	disconnects := map[string]int{} // by reason and description; guarded by mu
+	// "/" is attacked; the canary, a client that does nothing wrong,
+	// uses "/canary", which no broadcast reaches.
+	onConnection := func(s *socketio.Socket) {
+		s.OnDisconnect(func(reason socketio.DisconnectReason, desc error) {
+			k := reason.String()
+			if desc != nil {
+				k += ": " + desc.Error()
+			}
+			mu.Lock()
+			disconnects[k]++
+			mu.Unlock()
+		})
 		s.On("echo", func(e *socketio.Event) {
 			args, err := e.Values()
 			if err != nil {
@@ -43,7 +61,9 @@ func main() {
 			}
 			e.Ack(args...)
 		})
-	})
+	}
+	srv.OnConnection(onConnection)
+	srv.Of("/canary").OnConnection(onConnection)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, r *http.Request) {
@@ -56,12 +76,15 @@ func main() {
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
 		rss, hwm := procStatus()
-		json.NewEncoder(w).Encode(map[string]int64{
-			"rss_kb":     rss,
-			"peak_kb":    hwm,
-			"goroutines": int64(runtime.NumGoroutine()),
-			"heap_kb":    int64(ms.HeapInuse >> 10),
-			"sessions":   int64(srv.Engine().Count()),
+		mu.Lock()
+		defer mu.Unlock()
+		json.NewEncoder(w).Encode(map[string]any{
+			"rss_kb":      rss,
+			"peak_kb":     hwm,
+			"goroutines":  runtime.NumGoroutine(),
+			"heap_kb":     ms.HeapInuse >> 10,
+			"sessions":    srv.Engine().Count(),
+			"disconnects": disconnects,
 		})
 	})
 	mux.HandleFunc("GET /storm", func(w http.ResponseWriter, r *http.Request) {
@@ -73,8 +96,12 @@ func main() {
 		size, _ := strconv.Atoi(r.URL.Query().Get("size"))
 		payload := strings.Repeat("x", max(size, 1))
 		sent := 0
-		for end := time.Now().Add(d); time.Now().Before(end); sent++ {
-			srv.Emit("storm", payload)
+		for end := time.Now().Add(d); time.Now().Before(end); {
+			if err := srv.Emit("storm", sent+1, payload); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			sent++
 		}
 		fmt.Fprint(w, sent)
 	})
