@@ -605,7 +605,8 @@ func storm(t *testing.T, s *server, c *canary) {
 	}
 	var sent int64
 	m := s.measure(t, c, "a broadcast storm beyond capacity", func() {
-		res, err := s.http.Get(fmt.Sprintf("%s/storm?d=%s&size=1024", s.base, d))
+		long := &http.Client{Transport: s.http.Transport, Timeout: d + time.Minute}
+		res, err := long.Get(fmt.Sprintf("%s/storm?d=%s&size=1024", s.base, d))
 		if err != nil {
 			t.Fatal(err)
 		}
