@@ -115,7 +115,10 @@ func (s *Socket) Handshake() *Handshake {
 	return s.handshake
 }
 
-// Request returns the HTTP request that opened the socket's connection.
+// Request returns the HTTP request that opened the socket's connection,
+// as engineio.Session.Request: without its body, and with a context that
+// holds every value of the request's (what an authentication middleware
+// put there, for one) but is never done.
 func (s *Socket) Request() *http.Request { return s.conn.es.Request() }
 
 // Conn returns the socket's Engine.IO session, shared with the socket's

@@ -202,10 +202,11 @@ func newSession(srv *Server, id string, r *http.Request, t Transport) *Session {
 func (s *Session) ID() string { return s.id }
 
 // Request returns the HTTP request that opened the session, as a copy
-// without its body. Its context has ended with the request's handler, so
-// the copy has another: it is never done and holds only the values
-// http.ServerContextKey and http.LocalAddrContextKey (values set by
-// middleware are not kept). It must not be modified.
+// without its body. Its context holds every value of the request's
+// context, those put there by middleware and http.Server.ConnContext
+// included, but is never done: net/http cancels the request's context
+// when its handler returns, which over WebSocket is as soon as the
+// connection is taken over. It must not be modified.
 func (s *Session) Request() *http.Request { return s.req }
 
 // RemoteAddr returns the network address of the client that opened the
