@@ -15,16 +15,16 @@ type Memory struct {
 	nsp Namespace
 
 	mu    sync.RWMutex
-	rooms map[Room]map[SocketID]struct{} // guarded by mu
-	sids  map[SocketID]map[Room]struct{} // guarded by mu
+	rooms map[Room]set     // guarded by mu: the members of each room that has any
+	sids  map[SocketID]set // guarded by mu: the rooms of each socket, none included
 }
 
 // NewMemory returns an in-memory adapter for nsp. It is a Factory.
 func NewMemory(nsp Namespace) Adapter {
 	return &Memory{
 		nsp:   nsp,
-		rooms: make(map[Room]map[SocketID]struct{}),
-		sids:  make(map[SocketID]map[Room]struct{}),
+		rooms: make(map[Room]set),
+		sids:  make(map[SocketID]set),
 	}
 }
 
@@ -40,66 +40,67 @@ type roomChange struct {
 
 // AddAll adds id to rooms.
 func (m *Memory) AddAll(id SocketID, rooms []Room) {
-	var changes []roomChange
+	// A socket's first join, of its own room, reports two changes: room
+	// for them on the stack.
+	var buf [2]roomChange
+	changes := buf[:0]
 	m.mu.Lock()
 	own := m.sids[id]
-	if own == nil {
-		own = make(map[Room]struct{}, len(rooms))
-		m.sids[id] = own
-	}
 	for _, r := range rooms {
-		if _, in := own[r]; in {
+		if !own.add(r) {
 			continue
 		}
-		own[r] = struct{}{}
-		members := m.rooms[r]
-		if members == nil {
-			members = make(map[SocketID]struct{}, 1)
-			m.rooms[r] = members
+		members, ok := m.rooms[r]
+		if !ok {
 			changes = append(changes, roomChange{CreateRoom, r})
 		}
-		members[id] = struct{}{}
+		members.add(id)
+		m.rooms[r] = members
 		changes = append(changes, roomChange{JoinRoom, r})
 	}
+	m.sids[id] = own // with no rooms too: the socket is known
 	m.mu.Unlock()
 	m.report(changes, id)
 }
 
 // Del removes id from room.
 func (m *Memory) Del(id SocketID, room Room) {
+	var buf [2]roomChange
 	m.mu.Lock()
-	changes := m.delLocked(id, room, nil)
+	if own, ok := m.sids[id]; ok && own.remove(room) {
+		m.sids[id] = own
+	}
+	changes := m.leaveLocked(id, room, buf[:0])
 	m.mu.Unlock()
 	m.report(changes, id)
 }
 
 // DelAll removes id from every room.
 func (m *Memory) DelAll(id SocketID) {
-	var changes []roomChange
+	var buf [2]roomChange
+	changes := buf[:0]
 	m.mu.Lock()
-	for r := range m.sids[id] {
-		changes = m.delLocked(id, r, changes)
-	}
+	own := m.sids[id]
 	delete(m.sids, id)
+	for r := range own.all() {
+		changes = m.leaveLocked(id, r, changes)
+	}
 	m.mu.Unlock()
 	m.report(changes, id)
 }
 
-func (m *Memory) delLocked(id SocketID, room Room, changes []roomChange) []roomChange {
-	if own := m.sids[id]; own != nil {
-		delete(own, room)
-	}
+// leaveLocked removes id from the members of room, not room from the
+// rooms of id.
+func (m *Memory) leaveLocked(id SocketID, room Room, changes []roomChange) []roomChange {
 	members, ok := m.rooms[room]
-	if !ok {
+	if !ok || !members.remove(id) {
 		return changes
 	}
-	if _, in := members[id]; !in {
-		return changes
-	}
-	delete(members, id)
-	if len(members) == 0 {
+	if members.len() == 0 {
 		delete(m.rooms, room)
 		changes = append(changes, roomChange{DeleteRoom, room})
+	} else {
+		m.rooms[room] = members
 	}
 	return append(changes, roomChange{LeaveRoom, room})
 }
@@ -116,12 +117,12 @@ func (m *Memory) report(changes []roomChange, id SocketID) {
 func (m *Memory) SocketRooms(id SocketID) []Room {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	own := m.sids[id]
-	if own == nil {
+	own, ok := m.sids[id]
+	if !ok {
 		return nil
 	}
-	out := make([]Room, 0, len(own))
-	for r := range own {
+	out := make([]Room, 0, own.len())
+	for r := range own.all() {
 		out = append(out, r)
 	}
 	return out
@@ -155,7 +156,7 @@ func (m *Memory) appendLocked(out []SocketID, opts BroadcastOptions) []SocketID 
 	if len(opts.Except) > 0 {
 		except = make(map[SocketID]struct{})
 		for _, r := range opts.Except {
-			for id := range m.rooms[r] {
+			for id := range m.rooms[r].all() {
 				except[id] = struct{}{}
 			}
 		}
@@ -171,8 +172,8 @@ func (m *Memory) appendLocked(out []SocketID, opts BroadcastOptions) []SocketID 
 	}
 	if len(opts.Rooms) == 1 {
 		members := m.rooms[opts.Rooms[0]]
-		out = slices.Grow(out, len(members))
-		for id := range members {
+		out = slices.Grow(out, members.len())
+		for id := range members.all() {
 			if _, ex := except[id]; !ex {
 				out = append(out, id)
 			}
@@ -181,7 +182,7 @@ func (m *Memory) appendLocked(out []SocketID, opts BroadcastOptions) []SocketID 
 	}
 	seen := make(map[SocketID]struct{})
 	for _, r := range opts.Rooms {
-		for id := range m.rooms[r] {
+		for id := range m.rooms[r].all() {
 			if _, ex := except[id]; ex {
 				continue
 			}

@@ -175,3 +175,26 @@ func TestMemoryBroadcast(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+type quietNamespace struct{ *fakeNamespace }
+
+func (quietNamespace) RoomChanged(adapter.RoomEvent, string, string) {}
+
+// A socket in its own room only, the common case, costs the room index no
+// allocation beyond the growth of its two maps: no map per room or per
+// socket.
+func TestMemoryOwnRoomAllocates(t *testing.T) {
+	m := adapter.NewMemory(quietNamespace{newFake()})
+	m.AddAll("other", []string{"other", "r"})
+	if n := testing.AllocsPerRun(100, func() {
+		m.AddAll("a", []string{"a"})
+		m.Del("a", "a")
+		m.AddAll("a", []string{"a"})
+		m.DelAll("a")
+	}); n != 0 {
+		t.Errorf("joining and leaving its own room: %v allocations", n)
+	}
+	if got := sorted(m.Sockets(adapter.BroadcastOptions{})); !slices.Equal(got, []string{"other"}) {
+		t.Errorf("sockets = %v", got)
+	}
+}
