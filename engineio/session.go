@@ -73,7 +73,7 @@ func (f SessionFuncs) OnClose(r CloseReason, d error) {
 	}
 }
 
-type sessionState int
+type sessionState uint8
 
 const (
 	stateOpen sessionState = iota
@@ -114,13 +114,15 @@ func (pm *PreparedMessage) wsFrame() *websocket.Prepared {
 // Session is one Engine.IO session: a client connection that may move from
 // long-polling to WebSocket. All its methods are safe for concurrent use.
 type Session struct {
-	id       string
-	srv      *Server
-	req      *http.Request
-	protocol int
-	b64      bool // the client asked for binary as base64 text (b64=1)
+	// The fields are ordered so that the small ones fill alignment gaps:
+	// the struct is one of every connection's largest objects, and 256
+	// bytes is a smaller size class than the 320 it took.
+	id  string
+	srv *Server
+	req *http.Request
 
-	h SessionHandler // set before the session is reachable; never changes
+	h   SessionHandler // set before the session is reachable; never changes
+	b64 bool           // the client asked for binary as base64 text (b64=1)
 
 	// readMu serializes calls into h, so that a POST still being handled
 	// and a WebSocket reader cannot deliver at the same time. Only
@@ -131,15 +133,21 @@ type Session struct {
 	closeNotified atomic.Bool
 
 	mu sync.Mutex // guards every field below
+	// state moves open -> closing -> closed, or open -> closed.
+	state sessionState
+	// awaitingPong: the heartbeat timer waits for a pong, not for the
+	// time to ping.
+	awaitingPong bool
+	getActive    bool // long-polling: a GET is pending
+	postActive   bool // long-polling: a POST is being read
 	// done is made by Done, the first time: most sessions are never asked,
 	// and a channel is 96 bytes of every idle connection. It is closed
 	// when the session has closed; made after that, it is closedChan.
 	done chan struct{}
-	// state moves open -> closing -> closed, or open -> closed.
-	state       sessionState
-	reason      CloseReason
-	description error
-	transport   Transport
+	// ended is why the session closed, set as it does: a pointer, since
+	// an open session has no use for the three words.
+	ended     *closeCause
+	transport Transport
 
 	queue      []outPacket // waiting to be written, in order
 	spare      []outPacket // the queue's other buffer, reused by the WebSocket writer
@@ -155,16 +163,13 @@ type Session struct {
 	// first when the budget is exhausted.
 	progress time.Time
 
-	// heartbeat: one timer, waiting either for the next ping or for a pong.
-	hbTimer      *time.Timer
-	awaitingPong bool
+	// heartbeat: one timer, waiting either for the next ping or for a pong
+	// (awaitingPong).
+	hbTimer *time.Timer
 
 	// long-polling
-	getActive  bool
-	postActive bool
 	getWake    chan struct{} // buffered(1): wakes the pending GET; nil on WebSocket
 	getArrived chan struct{} // buffered(1): a GET became pending; nil on WebSocket
-	pollReply  packet.Type   // what a pending GET gets once the session closed
 	closeTimer *time.Timer   // Close over polling: waits for the next GET
 	// postBody is the POST being read, to cut when the session closes.
 	postBody *http.ResponseController
@@ -177,9 +182,16 @@ type Session struct {
 	upgrading    bool
 	probed       bool
 	upgraded     bool
+	pollReply    packet.Type // long-polling: what a pending GET gets once the session closed
 	probe        *websocket.Conn
 	upgradeTimer *time.Timer
 	upgradeDone  chan struct{} // closed when the upgrade under way ends
+}
+
+// closeCause is why a session closed, for its handler's OnClose.
+type closeCause struct {
+	reason      CloseReason
+	description error
 }
 
 func newSession(srv *Server, id string, r *http.Request, t Transport) *Session {
@@ -187,7 +199,6 @@ func newSession(srv *Server, id string, r *http.Request, t Transport) *Session {
 		id:        id,
 		srv:       srv,
 		req:       detach(r),
-		protocol:  4,
 		b64:       queryHas(r.URL.RawQuery, "b64"),
 		transport: t,
 		pollReply: packet.Close,
@@ -214,7 +225,7 @@ func (s *Session) Request() *http.Request { return s.req }
 func (s *Session) RemoteAddr() string { return s.req.RemoteAddr }
 
 // Protocol returns the Engine.IO protocol revision of the session (4).
-func (s *Session) Protocol() int { return s.protocol }
+func (s *Session) Protocol() int { return 4 }
 
 // Transport returns the transport the session currently uses.
 func (s *Session) Transport() Transport {
@@ -516,7 +527,7 @@ func (s *Session) close(reason CloseReason, description error, asyncNotify bool)
 		return
 	}
 	s.state = stateClosed
-	s.reason, s.description = reason, description
+	s.ended = &closeCause{reason, description}
 	s.stopHeartbeatLocked()
 	if s.postBody != nil {
 		// A body that trickles in must not outlive its session.
@@ -600,9 +611,9 @@ func (s *Session) notifyClose() {
 		notify := s.closeNotified.CompareAndSwap(false, true)
 		if notify {
 			s.mu.Lock()
-			reason, desc := s.reason, s.description
+			ended := s.ended
 			s.mu.Unlock()
-			s.safeCall(func() { s.h.OnClose(reason, desc) })
+			s.safeCall(func() { s.h.OnClose(ended.reason, ended.description) })
 		}
 		s.readMu.Unlock()
 	}
