@@ -51,6 +51,17 @@ func TestConnectNamespaces(t *testing.T) {
 		if h.URL == "" || h.Query.Get("EIO") != "4" || h.Issued == 0 || !strings.Contains(h.Time, "GMT") || h.Secure || h.XDomain {
 			t.Fatalf("handshake = %+v", h)
 		}
+		// Time and Issued are the same instant; every call gives the same
+		// Handshake, and the payload of the other namespace's CONNECT.
+		if want := time.UnixMilli(h.Issued).Format("Mon Jan 02 2006 15:04:05 GMT-0700 (MST)"); h.Time != want {
+			t.Errorf("handshake Time %q, Issued %d (%q)", h.Time, h.Issued, want)
+		}
+		if s.Handshake() != h || string(h.Auth) != "{}" {
+			t.Errorf("second Handshake() %p, first %p; Auth %s", s.Handshake(), h, h.Auth)
+		}
+		if a := refs.get(t, id2).Handshake().Auth; string(a) != `{"token":"abc"}` {
+			t.Errorf("/custom handshake Auth %s", a)
+		}
 		if refs.get(t, id2).Conn() != s.Conn() {
 			t.Fatal("the two namespaces do not share the Engine.IO session")
 		}
