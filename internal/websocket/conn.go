@@ -90,9 +90,6 @@ type Conn struct {
 	corked    *[]byte // under wmu: the handshake response, until the first write
 	unsent    []byte  // under wmu: what TryFlush could not write, to go first
 
-	closed atomic.Bool                   // Close was called
-	watch  atomic.Pointer[netpoll.Watch] // nil while not watched by a Poller
-
 	// Reading state, owned by the one goroutine reading at a time.
 	onMessage  func(binary bool, data []byte) bool
 	onEnd      func(error)
@@ -101,6 +98,11 @@ type Conn struct {
 	frag       []byte  // the fragments of the message being received
 	fragOp     byte    // its opcode; 0 if none
 	fragDeflat bool    // it is compressed
+
+	// After the two bytes above, closed takes their word's padding: a
+	// Conn of 176 bytes, not 184 in the 192-byte size class.
+	closed atomic.Bool                   // Close was called
+	watch  atomic.Pointer[netpoll.Watch] // nil while not watched by a Poller
 }
 
 func newConn(u *Upgrader, nc net.Conn, deflate bool) *Conn {
