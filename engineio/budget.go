@@ -1,6 +1,7 @@
 package engineio
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sync"
@@ -147,7 +148,7 @@ func (srv *Server) cutStalled(s *Session) (self bool) {
 	b := &srv.budget
 	b.cutMu.Lock()
 	defer b.cutMu.Unlock()
-	for _, v := range srv.stalled(time.Now().Add(-staleAfter)) {
+	for _, v := range srv.stalled(nanotime() - int64(staleAfter)) {
 		// Cut sessions release their charge at once; their handlers hear
 		// of it on goroutines of their own, not inside this send.
 		v.close(ReasonTransportError, ErrServerQueueFull, true)
@@ -158,10 +159,11 @@ func (srv *Server) cutStalled(s *Session) (self bool) {
 
 // stalled returns the sessions with bytes charged to the budget that have
 // made no progress since before, the longest stalled first.
-func (srv *Server) stalled(before time.Time) []*Session {
+func (srv *Server) stalled(before int64) []*Session {
 	type backlog struct {
-		s     *Session
-		since time.Time
+		s       *Session
+		since   int64
+		charged bool
 	}
 	srv.mu.RLock()
 	all := make([]backlog, 0, len(srv.sessions))
@@ -172,13 +174,11 @@ func (srv *Server) stalled(before time.Time) []*Session {
 	for i := range all {
 		s := all[i].s
 		s.mu.Lock()
-		if s.charged > 0 {
-			all[i].since = s.progress
-		}
+		all[i].since, all[i].charged = s.progress, s.charged > 0
 		s.mu.Unlock()
 	}
-	all = slices.DeleteFunc(all, func(b backlog) bool { return b.since.IsZero() || !b.since.Before(before) })
-	slices.SortFunc(all, func(a, b backlog) int { return a.since.Compare(b.since) })
+	all = slices.DeleteFunc(all, func(b backlog) bool { return !b.charged || b.since >= before })
+	slices.SortFunc(all, func(a, b backlog) int { return cmp.Compare(a.since, b.since) })
 	out := make([]*Session, len(all))
 	for i, b := range all {
 		out[i] = b.s
@@ -186,11 +186,17 @@ func (srv *Server) stalled(before time.Time) []*Session {
 	return out
 }
 
+// clockStart is what nanotime counts from.
+var clockStart = time.Now()
+
+// nanotime returns the monotonic clock's nanoseconds since clockStart.
+func nanotime() int64 { return int64(time.Since(clockStart)) }
+
 // addChargeLocked charges c to the session's backlog. A backlog that
 // starts now has made no progress yet: it is as old as its first packet.
 func (s *Session) addChargeLocked(c int64) {
 	if s.charged == 0 {
-		s.progress = time.Now()
+		s.progress = nanotime()
 	}
 	s.charged += c
 }
@@ -226,7 +232,7 @@ func (s *Session) unchargeLocked(bytes int, c int64) int64 {
 	c = min(c, s.charged)
 	s.charged -= c
 	if s.charged > 0 && c > 0 {
-		s.progress = time.Now()
+		s.progress = nanotime()
 	}
 	return c
 }

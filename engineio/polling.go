@@ -28,7 +28,7 @@ func (s *Session) servePoll(w http.ResponseWriter, r *http.Request, initial bool
 		}
 		s.mu.Lock()
 	}
-	if s.transport != Polling {
+	if s.onWS {
 		s.mu.Unlock()
 		s.srv.refuse(w, r, &RequestError{Code: ErrBadRequest, Context: "TRANSPORT_MISMATCH"})
 		return
@@ -65,7 +65,7 @@ func (s *Session) servePoll(w http.ResponseWriter, r *http.Request, initial bool
 	switch {
 	case s.state == stateClosed:
 		out = []outPacket{{Packet: packet.Packet{Type: s.pollReply}}}
-	case s.transport != Polling:
+	case s.onWS:
 		// Upgraded while this poll was pending: release it.
 		out = []outPacket{{Packet: packet.Packet{Type: packet.Noop}}}
 	default:
@@ -96,7 +96,7 @@ func (s *Session) servePoll(w http.ResponseWriter, r *http.Request, initial bool
 }
 
 func (s *Session) pollReadyLocked() bool {
-	return s.state != stateOpen || s.transport != Polling || len(s.queue) > 0 || s.probed
+	return s.state != stateOpen || s.onWS || len(s.queue) > 0 || s.probed
 }
 
 // probeRaceWait bounds how long a poll that arrives after the probe waits

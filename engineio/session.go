@@ -121,8 +121,7 @@ type Session struct {
 	srv *Server
 	req *http.Request
 
-	h   SessionHandler // set before the session is reachable; never changes
-	b64 bool           // the client asked for binary as base64 text (b64=1)
+	h SessionHandler // set before the session is reachable; never changes
 
 	// readMu serializes calls into h, so that a POST still being handled
 	// and a WebSocket reader cannot deliver at the same time. Only
@@ -140,14 +139,17 @@ type Session struct {
 	awaitingPong bool
 	getActive    bool // long-polling: a GET is pending
 	postActive   bool // long-polling: a POST is being read
+	onWS         bool // the transport is WebSocket, from the start or upgraded; else long-polling
+	b64          bool // the client asked for binary as base64 text (b64=1)
+	writing      bool // a writer owns the WebSocket writes
+	dispatching  bool // the WebSocket reader is inside the handler
 	// done is made by Done, the first time: most sessions are never asked,
 	// and a channel is 96 bytes of every idle connection. It is closed
 	// when the session has closed; made after that, it is closedChan.
 	done chan struct{}
 	// ended is why the session closed, set as it does: a pointer, since
 	// an open session has no use for the three words.
-	ended     *closeCause
-	transport Transport
+	ended *closeCause
 
 	queue      []outPacket // waiting to be written, in order
 	spare      []outPacket // the queue's other buffer, reused by the WebSocket writer
@@ -158,10 +160,11 @@ type Session struct {
 	inflight int
 	// charged is what the queue and inflight cost the server's budget.
 	charged int64
-	// progress is when the backlog last moved: a write of some of it
-	// completed, or it started. The sessions stalled longest are cut
-	// first when the budget is exhausted.
-	progress time.Time
+	// progress is when the backlog last moved (a write of some of it
+	// completed, or it started), as nanoseconds of the monotonic clock
+	// (nanotime): the sessions stalled for a second are cut when the
+	// budget is exhausted.
+	progress int64
 
 	// heartbeat: one timer, waiting either for the next ping or for a pong
 	// (awaitingPong).
@@ -176,8 +179,6 @@ type Session struct {
 
 	// WebSocket
 	ws           *websocket.Conn
-	writing      bool // a writer owns the WebSocket writes
-	dispatching  bool // the WebSocket reader is inside the handler
 	readerFlush  bool // the reader writes the queue once the handler returns
 	upgrading    bool
 	probed       bool
@@ -200,7 +201,7 @@ func newSession(srv *Server, id string, r *http.Request, t Transport) *Session {
 		srv:       srv,
 		req:       detach(r),
 		b64:       queryHas(r.URL.RawQuery, "b64"),
-		transport: t,
+		onWS:      t == WebSocket,
 		pollReply: packet.Close,
 	}
 	if t == Polling { // a session never moves back from WebSocket
@@ -227,11 +228,19 @@ func (s *Session) RemoteAddr() string { return s.req.RemoteAddr }
 // Protocol returns the Engine.IO protocol revision of the session (4).
 func (s *Session) Protocol() int { return 4 }
 
+// transportLocked returns the transport the session uses.
+func (s *Session) transportLocked() Transport {
+	if s.onWS {
+		return WebSocket
+	}
+	return Polling
+}
+
 // Transport returns the transport the session currently uses.
 func (s *Session) Transport() Transport {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.transport
+	return s.transportLocked()
 }
 
 // Upgraded reports whether the session moved from polling to WebSocket.
@@ -274,7 +283,7 @@ func (s *Session) Writable() bool {
 	if b := &s.srv.budget; b.used.Load() >= b.limit {
 		return false // a volatile packet is dropped rather than wait or cut
 	}
-	if s.transport == WebSocket && s.ws != nil {
+	if s.onWS && s.ws != nil {
 		return !s.writing
 	}
 	return s.getActive && !s.upgrading
@@ -390,7 +399,7 @@ func (s *Session) chargeLocked(p outPacket) {
 // once its handler returns, or by the server's flusher; on polling by
 // waking the pending GET.
 func (s *Session) kickLocked() {
-	if s.transport == WebSocket && s.ws != nil {
+	if s.onWS && s.ws != nil {
 		if s.writing {
 			return
 		}
@@ -501,7 +510,7 @@ func (s *Session) Close() {
 	s.state = stateClosing
 	s.stopHeartbeatLocked()
 	s.kickLocked()
-	if s.transport == Polling {
+	if !s.onWS {
 		// The close packet rides on the next poll; if none comes, give up.
 		// An upgrade that completes meanwhile carries on with the close
 		// over WebSocket.
@@ -715,7 +724,7 @@ func (s *Session) openPacket() outPacket {
 	b = append(b, `{"sid":"`...)
 	b = append(b, s.id...)
 	b = append(b, `","upgrades":[`...)
-	for i, u := range cfg.upgrades(s.transport) {
+	for i, u := range cfg.upgrades(s.transportLocked()) {
 		if i > 0 {
 			b = append(b, ',')
 		}

@@ -270,7 +270,7 @@ func (s *Session) completeUpgrade(ws *websocket.Conn) bool {
 		s.closeTimer = nil
 	}
 	s.probe, s.upgrading, s.probed, s.upgraded = nil, false, false, true
-	s.transport, s.ws = WebSocket, ws
+	s.onWS, s.ws = true, ws
 	s.endUpgradeLocked()
 	select { // release a pending poll: it answers noop
 	case s.getWake <- struct{}{}:
@@ -315,7 +315,7 @@ var errUpgradeRefused = errors.New("engineio: session cannot upgrade")
 func (s *Session) beginUpgrade() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.state == stateClosed || s.transport != Polling || s.upgrading || s.upgraded || s.srv.cfg.DisableUpgrades {
+	if s.state == stateClosed || s.onWS || s.upgrading || s.upgraded || s.srv.cfg.DisableUpgrades {
 		return errUpgradeRefused
 	}
 	s.upgrading = true
