@@ -77,30 +77,30 @@ func (e *ProtocolError) Error() string { return "websocket: " + e.Msg }
 
 // Conn is a server-side WebSocket connection.
 type Conn struct {
-	u       *Upgrader
-	nc      net.Conn
-	rc      syscall.RawConn // nc's, nil if it has none
-	deflate bool            // permessage-deflate was negotiated
+	u  *Upgrader
+	nc net.Conn
+	rc syscall.RawConn // nc's, nil if it has none
 
 	// wmu serializes writes. A control frame waits for it for a bounded
 	// time only: a data write may be stuck on a client that stopped
 	// reading.
-	wmu       sync.Mutex
-	closeSent bool    // under wmu
-	corked    *[]byte // under wmu: the handshake response, until the first write
-	unsent    []byte  // under wmu: what TryFlush could not write, to go first
+	wmu    sync.Mutex
+	corked *[]byte // under wmu: the handshake response, until the first write
+	unsent []byte  // under wmu: what TryFlush could not write, to go first
 
 	// Reading state, owned by the one goroutine reading at a time.
-	onMessage  func(binary bool, data []byte) bool
-	onEnd      func(error)
-	in         []byte  // bytes read and not yet parsed; nil while none
-	inBP       *[]byte // in's pool entry, if it came from the pool
-	frag       []byte  // the fragments of the message being received
-	fragOp     byte    // its opcode; 0 if none
-	fragDeflat bool    // it is compressed
+	onMessage func(binary bool, data []byte) bool
+	onEnd     func(error)
+	in        []byte      // bytes read and not yet parsed; nil while none
+	inBP      *[]byte     // in's pool entry, if it came from a pool
+	long      *longFrame  // a frame larger than in, being read; nil while none
+	frag      *fragmented // a message coming in fragments; nil while none
+	inChunk   bool        // in's pool is a chunk pool
 
-	// After the two bytes above, closed takes their word's padding: a
-	// Conn of 176 bytes, not 184 in the 192-byte size class.
+	deflate   bool // permessage-deflate was negotiated; never changes
+	closeSent bool // under wmu
+	// The three bytes above and closed share a word: a Conn of 160 bytes,
+	// the size class below 176.
 	closed atomic.Bool                   // Close was called
 	watch  atomic.Pointer[netpoll.Watch] // nil while not watched by a Poller
 }

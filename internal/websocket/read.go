@@ -4,9 +4,12 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"math"
+	"math/bits"
 	"os"
 	"runtime"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 	"unicode/utf8"
@@ -81,7 +84,7 @@ func (c *Conn) readable(w *netpoll.Watch) {
 			return
 		}
 		if drained {
-			if len(c.in) == 0 {
+			if len(c.in) == 0 && c.long == nil {
 				c.releaseBuffer()
 			}
 			// Past a true Done nothing of c's reading state may be
@@ -140,6 +143,9 @@ func (c *Conn) readAndParse(read func([]byte) (int, error)) (drained, stop bool,
 		c.inBP = getBuffer()
 		c.in = *c.inBP
 	}
+	if len(c.in) == cap(c.in) {
+		c.makeRoom()
+	}
 	free := c.in[len(c.in):cap(c.in)]
 	n, rerr := read(free)
 	if n > 0 {
@@ -151,20 +157,112 @@ func (c *Conn) readAndParse(read func([]byte) (int, error)) (drained, stop bool,
 	return n < len(free), false, rerr
 }
 
-// releaseBuffer gives c.in back to the pool.
+// releaseBuffer gives c.in back to its pool, and the buffers of a long
+// frame cut short.
 func (c *Conn) releaseBuffer() {
-	if c.inBP != nil {
-		*c.inBP = c.in[:0]
-		putBuffer(c.inBP)
-		c.inBP = nil
+	recycle(c.in, c.inBP, c.inChunk)
+	c.in, c.inBP, c.inChunk = nil, nil, false
+	if c.long != nil {
+		for _, ch := range c.long.chunks {
+			recycle(ch.b, ch.bp, ch.fromChunks)
+		}
+		c.long = nil
 	}
-	c.in = nil
+}
+
+// A frame larger than the read buffer is read into a series of buffers,
+// each twice the size of the one before up to maxChunk, and copied out of
+// them, unmasked, into one of its own size once it is all there. Memory
+// thus follows the bytes that came, never the length a header announced:
+// a header of 14 bytes may announce a megabyte and send nothing more. The
+// copy costs little more than unmasking in place would. A Conn points to
+// one only while it reads a long frame: an idle connection does not carry
+// its bytes.
+type longFrame struct {
+	total  int64  // header and payload
+	hdr    int    // the header's length
+	key    uint32 // the masking key
+	b0     byte   // the first byte: FIN, RSV and opcode
+	filled int64  // the bytes in chunks
+	chunks []chunk
+}
+
+// chunk is a full buffer of a long frame, with its pool entry (nil if it
+// came from no pool) and whether that is a chunk pool's.
+type chunk struct {
+	b          []byte
+	bp         *[]byte
+	fromChunks bool
+}
+
+const (
+	minChunk = 16 << 10
+	maxChunk = 64 << 10
+)
+
+// chunkPools hold the buffers of long frames past the first: 16, 32 and
+// 64 KiB.
+var chunkPools [3]sync.Pool
+
+func getChunk(size int) *[]byte {
+	i := bits.Len(uint(size/minChunk)) - 1
+	if bp, ok := chunkPools[i].Get().(*[]byte); ok {
+		return bp
+	}
+	b := make([]byte, 0, minChunk<<i)
+	return &b
+}
+
+// recycle returns b to the pool of its entry bp.
+func recycle(b []byte, bp *[]byte, fromChunks bool) {
+	switch {
+	case bp == nil:
+	case !fromChunks:
+		*bp = b[:0]
+		putBuffer(bp)
+	case cap(b) >= minChunk && cap(b) <= maxChunk && cap(b)&(cap(b)-1) == 0:
+		*bp = b[:0]
+		chunkPools[bits.Len(uint(cap(b)/minChunk))-1].Put(bp)
+	}
+}
+
+// makeRoom gives c.in, which is full, room to read more: a long frame goes
+// on in a new buffer. Otherwise c.in holds the start of a header only, in
+// a buffer smaller than any from the pools: one from the pool takes it.
+func (c *Conn) makeRoom() {
+	if c.long == nil {
+		old, oldBP, oldChunk := c.in, c.inBP, c.inChunk
+		c.inBP, c.inChunk = getBuffer(), false
+		if cap(*c.inBP) <= len(old) {
+			putBuffer(c.inBP)
+			b := make([]byte, 0, len(old)+bufferSize)
+			c.inBP = &b
+		}
+		c.in = append(*c.inBP, old...)
+		recycle(old, oldBP, oldChunk)
+		return
+	}
+	c.long.chunks = append(c.long.chunks, chunk{c.in, c.inBP, c.inChunk})
+	c.long.filled += int64(len(c.in))
+	c.inBP, c.inChunk = getChunk(min(max(2*cap(c.in), minChunk), maxChunk)), true
+	c.in = *c.inBP
 }
 
 // parse handles the complete frames at the start of c.in and keeps the rest
 // at its start, with room for the frame it begins.
 func (c *Conn) parse() (stop bool, err error) {
 	b := c.in
+	if c.long != nil {
+		payload, rest, ok := c.longFrameRead()
+		if !ok {
+			return false, nil
+		}
+		if stop, err := c.frame(c.long.b0, payload, true); stop || err != nil {
+			return stop, err
+		}
+		b = rest
+		c.long = nil
+	}
 	for len(b) >= 2 {
 		fin, rsv1, op := b[0]&0x80 != 0, b[0]&0x40 != 0, b[0]&0x0f
 		masked, n := b[1]&0x80 != 0, int64(b[1]&0x7f)
@@ -195,67 +293,103 @@ func (c *Conn) parse() (stop bool, err error) {
 			return false, c.protocolError(CloseProtocolError, "control frame fragmented or too long")
 		case op > opBinary && op < opClose || op > opPong:
 			return false, c.protocolError(CloseProtocolError, "unknown opcode "+strconv.Itoa(int(op)))
-		case op == opContinuation && c.fragOp == 0:
+		case op == opContinuation && c.frag == nil:
 			return false, c.protocolError(CloseProtocolError, "continuation frame without a message")
-		case (op == opText || op == opBinary) && c.fragOp != 0:
+		case (op == opText || op == opBinary) && c.frag != nil:
 			return false, c.protocolError(CloseProtocolError, "data frame inside a fragmented message")
-		case op < opClose && c.u.opts.ReadLimit > 0 && int64(len(c.frag))+n > c.u.opts.ReadLimit:
+		case op < opClose && c.u.opts.ReadLimit > 0 && c.fragLen()+n > c.u.opts.ReadLimit,
+			n > int64(math.MaxInt-hdr): // without a limit, what a slice can hold
 			c.WriteClose(CloseMessageTooBig)
 			return false, ErrReadLimit
 		}
 		total := int64(hdr) + n
 		if int64(len(b)) < total {
-			if total > int64(cap(c.in)) {
-				// Room for the whole frame, read straight into it.
-				nb := make([]byte, len(b), total)
-				copy(nb, b)
-				c.releaseBuffer()
-				c.in, b = nb, nb
-			}
 			c.keep(b)
+			if total > int64(cap(c.in)) && len(b) >= hdr {
+				c.long = &longFrame{total: total, hdr: hdr, b0: c.in[0], key: binary.LittleEndian.Uint32(c.in[hdr-4:])}
+			}
 			return false, nil
 		}
-		key := binary.LittleEndian.Uint32(b[hdr-4:])
+		b0, key := b[0], binary.LittleEndian.Uint32(b[hdr-4:])
 		payload := b[hdr:total]
-		// A frame alone in a buffer of its own (a large one) is handed
-		// over as it is, not copied.
-		own := c.inBP == nil && len(b) == len(c.in) && int64(len(b)) == total
 		b = b[total:]
-		if own {
-			c.in = nil
-		}
 		mask(payload, key)
-
-		switch op {
-		case opPing:
-			if err := c.writeControl(opPong, payload, time.Now().Add(closeWait)); err != nil {
-				return false, err
-			}
-		case opPong:
-		case opClose:
-			return false, c.closeReceived(payload)
-		case opText, opBinary:
-			if !fin {
-				c.fragOp, c.fragDeflat = op, rsv1
-				c.frag = append(c.frag[:0], payload...)
-				continue
-			}
-			if stop, err := c.complete(op, rsv1, payload, own); stop || err != nil {
-				return stop, err
-			}
-		case opContinuation:
-			c.frag = append(c.frag, payload...)
-			if fin {
-				data, op, deflated := c.frag, c.fragOp, c.fragDeflat
-				c.frag, c.fragOp, c.fragDeflat = nil, 0, false
-				if stop, err := c.complete(op, deflated, data, true); stop || err != nil {
-					return stop, err
-				}
-			}
+		if stop, err := c.frame(b0, payload, false); stop || err != nil {
+			return stop, err
 		}
 	}
 	c.keep(b)
 	return false, nil
+}
+
+// longFrameRead returns the payload of the long frame being read, once it
+// is all there, and what follows it in c.in.
+func (c *Conn) longFrameRead() (payload, rest []byte, ok bool) {
+	l := c.long
+	if l.filled+int64(len(c.in)) < l.total {
+		return nil, nil, false
+	}
+	payload = make([]byte, l.total-int64(l.hdr))
+	at := -l.hdr // where the next piece starts in the payload
+	add := func(p []byte) {
+		if at < 0 {
+			p = p[-at:] // the header, all in the first buffer
+			at = 0
+		}
+		maskCopy(payload[at:], p, l.key, at)
+		at += len(p)
+	}
+	for i, ch := range l.chunks {
+		add(ch.b)
+		recycle(ch.b, ch.bp, ch.fromChunks)
+		l.chunks[i] = chunk{}
+	}
+	end := l.total - l.filled
+	add(c.in[:end])
+	return payload, c.in[end:], true
+}
+
+// frame handles a complete frame whose first byte is b0. Unless owned,
+// payload lies in the read buffer.
+func (c *Conn) frame(b0 byte, payload []byte, owned bool) (stop bool, err error) {
+	fin, rsv1, op := b0&0x80 != 0, b0&0x40 != 0, b0&0x0f
+	switch op {
+	case opPing:
+		return false, c.writeControl(opPong, payload, time.Now().Add(closeWait))
+	case opPong:
+	case opClose:
+		return false, c.closeReceived(payload)
+	case opText, opBinary:
+		if !fin {
+			c.frag = &fragmented{data: append([]byte(nil), payload...), op: op, deflated: rsv1}
+			return false, nil
+		}
+		return c.complete(op, rsv1, payload, owned)
+	case opContinuation:
+		f := c.frag
+		f.data = append(f.data, payload...)
+		if fin {
+			c.frag = nil
+			return c.complete(f.op, f.deflated, f.data, true)
+		}
+	}
+	return false, nil
+}
+
+// fragmented is a message coming in fragments. A Conn points to one only
+// while it receives one: an idle connection does not carry its bytes.
+type fragmented struct {
+	data     []byte // the fragments so far
+	op       byte   // the message's opcode
+	deflated bool   // it is compressed
+}
+
+// fragLen returns the length of the fragments received so far.
+func (c *Conn) fragLen() int64 {
+	if c.frag == nil {
+		return 0
+	}
+	return int64(len(c.frag.data))
 }
 
 // keep moves b, the unparsed end of c.in, to its start.
@@ -321,13 +455,19 @@ func (c *Conn) protocolError(code int, msg string) error {
 }
 
 // mask applies a client's masking key to b, a whole payload, in place.
-func mask(b []byte, key uint32) {
+func mask(b []byte, key uint32) { maskCopy(b, b, key, 0) }
+
+// maskCopy copies src, which starts at byte off of a payload masked with
+// key, to dst, unmasking it.
+func maskCopy(dst, src []byte, key uint32, off int) {
+	key = bits.RotateLeft32(key, -8*(off&3))
 	k := uint64(key) | uint64(key)<<32
-	for len(b) >= 8 {
-		binary.LittleEndian.PutUint64(b, binary.LittleEndian.Uint64(b)^k)
-		b = b[8:]
+	dst = dst[:len(src)]
+	for len(src) >= 8 {
+		binary.LittleEndian.PutUint64(dst, binary.LittleEndian.Uint64(src)^k)
+		dst, src = dst[8:], src[8:]
 	}
-	for i := range b {
-		b[i] ^= byte(key >> (8 * (i & 3)))
+	for i := range src {
+		dst[i] = src[i] ^ byte(key>>(8*(i&3)))
 	}
 }

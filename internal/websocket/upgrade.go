@@ -167,8 +167,9 @@ func (u *Upgrader) Upgrade(w http.ResponseWriter, r *http.Request, header http.H
 	c := newConn(u, nc, deflate)
 	if n := brw.Reader.Buffered(); n > 0 {
 		// A client may send frames right behind its request.
-		c.in, _ = brw.Reader.Peek(n)
-		c.in = append([]byte(nil), c.in...)
+		early, _ := brw.Reader.Peek(n)
+		c.inBP = getBuffer()
+		c.in = append(*c.inBP, early...)
 	}
 
 	sum := sha1.Sum([]byte(key + acceptGUID))
