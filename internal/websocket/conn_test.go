@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -667,4 +668,34 @@ func TestTryFlushKeepsOrder(t *testing.T) {
 	if err := <-flushed; err != nil {
 		t.Fatal(err)
 	}
+}
+
+// A close frame's code must be one a peer may send (RFC 6455 section 7.4):
+// 1000-1003 and 1007-1014 of the registered ones, or 3000-4999. Any other,
+// among them those reserved for use outside frames (1005, 1006, 1015), is
+// a protocol error, answered with 1002.
+func TestCloseCodes(t *testing.T) {
+	valid := []int{1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999}
+	invalid := []int{0, 1, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535}
+	runModes(t, func(t *testing.T, noPoller bool) {
+		s := newServer(t, UpgraderOptions{NoPoller: noPoller}, nil)
+		for _, code := range append(valid, invalid...) {
+			ok := slices.Contains(valid, code)
+			c := dialRaw(t, s, "")
+			e := s.accept()
+			c.send(frame(0x80|opClose, append(binary.BigEndian.AppendUint16(nil, uint16(code)), "why"...)))
+			err := e.end(t)
+			if ok {
+				var ce *CloseError
+				if !errors.As(err, &ce) || ce.Code != code || ce.Text != "why" {
+					t.Fatalf("close %d: reading ended with %v, want the peer's close", code, err)
+				}
+				continue
+			}
+			c.expectClose(CloseProtocolError)
+			if pe := (*ProtocolError)(nil); !errors.As(err, &pe) || pe.Code != CloseProtocolError {
+				t.Fatalf("close %d: reading ended with %v, want a protocol error 1002", code, err)
+			}
+		}
+	})
 }

@@ -430,10 +430,29 @@ func (c *Conn) closeReceived(payload []byte) error {
 		return &CloseError{Code: closeNoStatus}
 	case len(payload) == 1:
 		return c.protocolError(CloseProtocolError, "close frame payload of one byte")
+	}
+	code := int(binary.BigEndian.Uint16(payload))
+	switch {
+	case !sendableCloseCode(code):
+		return c.protocolError(CloseProtocolError, "close code "+strconv.Itoa(code)+" may not be sent")
 	case !utf8.Valid(payload[2:]):
 		return c.protocolError(CloseInvalidPayload, "invalid UTF-8 in a close frame")
 	}
-	return &CloseError{Code: int(binary.BigEndian.Uint16(payload)), Text: string(payload[2:])}
+	return &CloseError{Code: code, Text: string(payload[2:])}
+}
+
+// sendableCloseCode reports whether a close frame may carry code (RFC 6455
+// section 7.4): a registered code, but for 1004 (reserved) and those that
+// stand for no frame (1005 none, 1006 the connection lost, 1015 TLS
+// failed), or one of 3000-4999 (libraries', applications'). 1012-1014
+// were registered after the RFC; ws accepts them too.
+func sendableCloseCode(code int) bool {
+	switch {
+	case code >= 1000 && code <= 1014:
+		return code != 1004 && code != 1005 && code != 1006
+	default:
+		return code >= 3000 && code <= 4999
+	}
 }
 
 // readFailed sends the close frame an inflate error calls for.
