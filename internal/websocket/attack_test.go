@@ -204,3 +204,23 @@ func TestLengthPastMaxInt(t *testing.T) {
 		}
 	})
 }
+
+// A compressed message of 64 KiB that inflates to 64 MiB stops at the read
+// limit: inflating it allocates about what the limit allows, not what the
+// stream would make.
+func TestInflateBombMemory(t *testing.T) {
+	const limit = 1 << 20
+	bomb := compress(make([]byte, 64<<20))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := inflate(bomb, limit)
+	runtime.ReadMemStats(&after)
+	if err != ErrReadLimit {
+		t.Fatalf("inflate: %v, want ErrReadLimit", err)
+	}
+	allocated := after.TotalAlloc - before.TotalAlloc
+	t.Logf("a %d-byte bomb: %d bytes allocated inflating it to the %d-byte limit", len(bomb), allocated, limit)
+	if allocated > 8*limit {
+		t.Fatalf("inflating to a %d-byte limit allocated %d bytes", limit, allocated)
+	}
+}
