@@ -23,11 +23,16 @@ func FuzzParse(f *testing.F) {
 	f.Add(append(frame(0x80|opPing, []byte("p")), frame(0x80|opClose, []byte{3, 232})...))
 	f.Add(frame(0x80|0x40|opText, []byte{0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00}))
 	f.Add(frame(0x80|opBinary, make([]byte, 300)))
-	const limit = 4096
+	// Above the read buffer's size, so that frames may be read in pieces
+	// into buffers of growing size (see longFrame).
+	const limit = 3 * bufferSize
 	u := NewUpgrader(UpgraderOptions{ReadLimit: limit, Compression: true})
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// run feeds data to the reader as a socket would, in reads of at
+		// most step bytes.
 		run := func(step int) (msgs [][]byte, failed bool) {
 			c := newConn(u, discard{}, true)
+			defer c.releaseBuffer()
 			c.onMessage = func(binary bool, m []byte) bool {
 				if len(m) > limit {
 					t.Fatalf("a %d-byte message passed the %d-byte limit", len(m), limit)
@@ -35,9 +40,14 @@ func FuzzParse(f *testing.F) {
 				msgs = append(msgs, m)
 				return true
 			}
-			for i := 0; i < len(data); i += step {
-				c.in = append(c.in, data[i:min(i+step, len(data))]...)
-				if stop, err := c.parse(); stop || err != nil {
+			rest := data
+			read := func(p []byte) (int, error) {
+				n := copy(p[:min(len(p), step)], rest)
+				rest = rest[n:]
+				return n, nil
+			}
+			for len(rest) > 0 {
+				if _, stop, err := c.readAndParse(read); stop || err != nil {
 					return msgs, true
 				}
 			}
