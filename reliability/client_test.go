@@ -37,6 +37,17 @@ func (s *server) handshake(t testing.TB) string {
 	return open.SID
 }
 
+// closeSession closes the long-polling session sid as a client does, with
+// a close packet.
+func (s *server) closeSession(t testing.TB, sid string) {
+	t.Helper()
+	res, err := s.http.Post(s.base+"/socket.io/?EIO=4&transport=polling&sid="+sid, "text/plain;charset=UTF-8", strings.NewReader("1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+}
+
 // dial opens a TCP connection to the server.
 func (s *server) dial(t testing.TB) net.Conn {
 	t.Helper()

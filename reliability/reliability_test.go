@@ -362,6 +362,7 @@ func slowClients(t *testing.T, s *server, c *canary) {
 		for _, conn := range conns {
 			conn.Close()
 		}
+		s.closeSession(t, sid)
 	})
 	if upload != nil {
 		t.Errorf("the slow upload failed: %v", upload)
