@@ -20,9 +20,10 @@
 // For each attack it checks the outcome, that a well-behaved client (the
 // canary) is still served, and that the server's goroutines, sessions and
 // RSS come back to what they were, and logs RSS and goroutines before, at
-// the peak and after. By default the counts and durations are the ones
-// that fit the test command; -full runs each at the scale it was first
-// measured at:
+// the peak and after. Every attack runs at the scale it was first
+// measured at, but the broadcast storm, which by default has 100 clients
+// for 5 s within a 16 MiB budget, to fit the test command; -full runs it
+// at its first scale (500 clients, 30 s, the default 256 MiB budget):
 //
 //	go test ./reliability/ -v -args -full
 package reliability
