@@ -281,9 +281,17 @@ func announcedBodies(t *testing.T, s *server, c *canary) {
 			conn.Close()
 		}
 	})
-	if m.peakGrowth > 50<<10 || m.heapGrowth > 50<<10 {
-		t.Errorf("%d POSTs announcing 1 MB grew the RSS by %d MB and the heap by %d MB at the peak, want at most 50 MB",
-			n, m.peakGrowth>>10, m.heapGrowth>>10)
+	m.wantGrowthUnder(t, 50<<10, fmt.Sprintf("%d POSTs announcing 1 MB", n))
+}
+
+// wantGrowthUnder checks that what the attack did grew neither the RSS
+// nor the heap, at the peak, by more than limit KB. The heap too: a buffer
+// of an announced size is address space that RSS shows only once written.
+func (m measured) wantGrowthUnder(t *testing.T, limit int64, what string) {
+	t.Helper()
+	if m.peakGrowth > limit || m.heapGrowth > limit {
+		t.Errorf("%s grew the RSS by %d MB and the heap by %d MB at the peak, want at most %d MB",
+			what, m.peakGrowth>>10, m.heapGrowth>>10, limit>>10)
 	}
 }
 
@@ -306,12 +314,7 @@ func announcedFrames(t *testing.T, s *server, c *canary) {
 			ws.Close()
 		}
 	})
-	// The heap too: a buffer of the announced size is address space
-	// that RSS shows only once written to.
-	if m.peakGrowth > 50<<10 || m.heapGrowth > 50<<10 {
-		t.Errorf("%d frames announcing 999,990 bytes grew the RSS by %d MB and the heap by %d MB at the peak, want at most 50 MB",
-			n, m.peakGrowth>>10, m.heapGrowth>>10)
-	}
+	m.wantGrowthUnder(t, 50<<10, fmt.Sprintf("%d frames announcing 999,990 bytes", n))
 }
 
 // 500 clients sending their request heads a byte a second (slowloris) and
