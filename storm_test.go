@@ -38,10 +38,9 @@ type stormResult struct {
 	outOfOrder     int    // readers that saw an event out of order
 	peakHeap       uint64 // runtime.MemStats.HeapInuse, sampled
 	baseHeap       uint64
-	peakRSS        int64 // VmHWM, kB
-	rssBefore      int64 // VmRSS, kB
-	rssAfter       int64
-	goroutines     [3]int // before, peak, after
+	peakRSS        int64  // VmHWM, kB
+	rssBefore      int64  // VmRSS, kB
+	goroutines     [2]int // before, peak
 	reasons        map[string]int
 	firstReaderErr string
 }

@@ -142,16 +142,23 @@ func (srv *Server) isClosing() bool {
 	return srv.closing
 }
 
-// closeListeners stops what Serve serves: gracefully until ctx ends, or at
-// once with a nil ctx.
+// closeListeners stops what Serve serves: gracefully until ctx ends, then
+// at once.
 func (srv *Server) closeListeners(ctx context.Context) {
 	srv.mu.Lock()
 	hs := srv.listeners
 	srv.listeners = nil
 	srv.mu.Unlock()
 	for _, h := range hs {
-		if ctx == nil || h.Shutdown(ctx) != nil {
+		if h.Shutdown(ctx) != nil {
 			h.Close()
 		}
 	}
 }
+
+// ended is a context that has ended: closeListeners with it closes at once.
+var ended = func() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
+}()

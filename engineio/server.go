@@ -312,7 +312,7 @@ func (srv *Server) Close() error {
 	for _, s := range srv.stop() {
 		s.closeNow(ReasonForcedClose, ErrServerClosed)
 	}
-	srv.closeListeners(nil)
+	srv.closeListeners(ended)
 	srv.upgrader.Close()
 	srv.tasks.wait()
 	return nil
