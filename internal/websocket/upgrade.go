@@ -11,7 +11,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/ab218a8d/socketio/internal/httpwire"
 	"github.com/ab218a8d/socketio/internal/netpoll"
 )
 
@@ -87,7 +86,7 @@ func IsUpgradeRequest(r *http.Request) bool {
 // compared without regard to case.
 func hasToken(h http.Header, name, token string) bool {
 	for _, v := range h[name] {
-		if httpwire.HasToken(v, token) {
+		if listHasToken(v, token) {
 			return true
 		}
 	}
@@ -180,7 +179,7 @@ func (u *Upgrader) Upgrade(w http.ResponseWriter, r *http.Request, header http.H
 	if deflate {
 		b = append(b, "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; client_no_context_takeover\r\n"...)
 	}
-	b = httpwire.AppendHeader(b, header)
+	b = appendHeaderFields(b, header)
 	b = append(b, "\r\n"...)
 	// The server's timeouts do not apply past the handshake.
 	nc.SetDeadline(time.Time{})

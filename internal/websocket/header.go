@@ -1,18 +1,19 @@
-// Package httpwire holds the bits of HTTP/1.1 that the WebSocket
-// handshake (internal/websocket) writes or reads itself, past net/http.
-package httpwire
+// The bits of HTTP/1.1 that the handshake writes or reads itself, past
+// net/http: the 101 response goes out with the first frames, in one write.
+
+package websocket
 
 import (
 	"net/http"
 	"strings"
 )
 
-// AppendHeader appends h's fields as "Name: value\r\n" lines. A name that
-// is not a token is left out, and CR and LF in values become spaces: no
-// header can inject another.
-func AppendHeader(b []byte, h http.Header) []byte {
+// appendHeaderFields appends h's fields as "Name: value\r\n" lines. A
+// name that is not a token is left out, and CR and LF in values become
+// spaces: no header can inject another.
+func appendHeaderFields(b []byte, h http.Header) []byte {
 	for k, vs := range h {
-		if !IsToken(k) {
+		if !isToken(k) {
 			continue
 		}
 		for _, v := range vs {
@@ -31,9 +32,9 @@ func AppendHeader(b []byte, h http.Header) []byte {
 	return b
 }
 
-// HasToken reports whether the comma-separated list v holds token,
+// listHasToken reports whether the comma-separated list v holds token,
 // compared without regard to case.
-func HasToken(v, token string) bool {
+func listHasToken(v, token string) bool {
 	for v != "" {
 		var t string
 		t, v, _ = strings.Cut(v, ",")
@@ -44,8 +45,8 @@ func HasToken(v, token string) bool {
 	return false
 }
 
-// IsToken reports whether s is a non-empty RFC 9110 token.
-func IsToken(s string) bool {
+// isToken reports whether s is a non-empty RFC 9110 token.
+func isToken(s string) bool {
 	if s == "" {
 		return false
 	}
