@@ -119,6 +119,7 @@ func (srv *Server) makeRoom(s *Session, n int64) error {
 		s.close(ReasonTransportError, ErrServerQueueFull, true)
 		return ErrServerQueueFull
 	}
+	s.flushDeferred()
 	for {
 		if s.closed.Load() {
 			return ErrClosed
@@ -132,6 +133,19 @@ func (srv *Server) makeRoom(s *Session, n int64) error {
 		if b.reserve(n) {
 			return nil
 		}
+	}
+}
+
+// flushDeferred starts writing s's queue now if it waits for s's own
+// handler to return (kickLocked): that handler may be the one waiting for
+// room, which only this queue's client can make.
+func (s *Session) flushDeferred() {
+	s.mu.Lock()
+	deferred := s.readerFlush
+	s.readerFlush = false // s.writing stays set: the writer owns the queue
+	s.mu.Unlock()
+	if deferred {
+		s.startWriter(nil)
 	}
 }
 

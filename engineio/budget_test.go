@@ -2,10 +2,13 @@ package engineio_test
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/ab218a8d/socketio/engineio"
+	"github.com/ab218a8d/socketio/engineio/packet"
 )
 
 // When the server's budget runs out, the sessions whose backlogs have not
@@ -69,5 +72,37 @@ func TestServerBudgetCutsTheLongestStalled(t *testing.T) {
 			t.Fatalf("sending on to a session that never polls: %v, want ErrServerQueueFull", err)
 		}
 		e.rec.wantClosed(t, recent.SID, engineio.ReasonTransportError)
+	})
+}
+
+// A handler that sends its own client more than the budget holds is paced
+// by that client's reads, not cut: on WebSocket its queue is written once
+// the handler returns, and a handler waiting for room must not wait for
+// itself.
+func TestServerBudgetHandlerSendsMoreThanTheBudget(t *testing.T) {
+	bubble(t, func(t *testing.T) {
+		rec := newRecorder(false)
+		const n = 200 // 200 KiB through a budget of 64 KiB
+		sendErr := make(chan error, 1)
+		rec.onMsg = func(s *engineio.Session, m engineio.Message) {
+			var err error
+			for i := 0; err == nil && i < n; i++ {
+				err = s.Send(engineio.Message{Data: fmt.Appendf(nil, "%04d%s", i, strings.Repeat("x", 1020))})
+			}
+			sendErr <- err
+		}
+		e := newEnvWith(t, rec, &engineio.Options{MaxServerQueuedBytes: 64 << 10})
+		c := e.Connect(websocket)
+		c.Send(packet.Packet{Type: packet.Message, Data: []byte("go")})
+		got := c.RecvN(n)
+		for i, p := range got {
+			if want := fmt.Sprintf("%04d", i); !strings.HasPrefix(string(p.Data), want) {
+				t.Fatalf("message %d is %.8q, want %s...", i, p.Data, want)
+			}
+		}
+		if err := <-sendErr; err != nil {
+			t.Fatalf("the handler's Send: %v", err)
+		}
+		e.rec.wantOpen(t, c.SID)
 	})
 }
