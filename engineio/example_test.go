@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -79,4 +81,44 @@ func ExampleNewServer() {
 func ExampleCloseReason() {
 	fmt.Println(engineio.ReasonTransportClose, "|", engineio.ReasonPingTimeout, "|", engineio.ReasonForcedClose)
 	// Output: transport close | ping timeout | forced close
+}
+
+// NewHTTPServer is an http.Server with the time-outs a public endpoint
+// needs; set Addr, TLSConfig and the rest as for any other.
+func ExampleNewHTTPServer() {
+	srv := engineio.NewServer(engineio.HandlerFunc(func(s *engineio.Session) engineio.SessionHandler {
+		return engineio.SessionFuncs{}
+	}), nil)
+	mux := http.NewServeMux()
+	mux.Handle("/engine.io/", srv)
+	hs := engineio.NewHTTPServer(mux)
+	fmt.Println(hs.ReadHeaderTimeout, hs.IdleTimeout, hs.ReadTimeout, hs.WriteTimeout)
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	go hs.Serve(ln)
+	res, err := http.Get("http://" + ln.Addr().String() + "/engine.io/?EIO=4&transport=polling")
+	if err != nil {
+		log.Fatal(err)
+	}
+	res.Body.Close()
+	fmt.Println(res.Status)
+	srv.Close()
+	hs.Close()
+	// Output:
+	// 10s 1m0s 0s 0s
+	// 200 OK
+}
+
+// The server-wide budget of queued output: what waits to be written to
+// every client together.
+func ExampleServer_QueuedBytes() {
+	srv := engineio.NewServer(engineio.HandlerFunc(func(s *engineio.Session) engineio.SessionHandler {
+		return engineio.SessionFuncs{}
+	}), &engineio.Options{MaxServerQueuedBytes: 64 << 20})
+	defer srv.Close()
+	fmt.Println(srv.QueuedBytes())
+	// Output: 0
 }
