@@ -109,10 +109,11 @@ func (e *broadcastEnv) emit(tb testing.TB) {
 	}
 }
 
-// countEvents reads a server's WebSocket frames from r until it fails and
-// calls count for each text frame that carries a Socket.IO packet ('4'),
-// with no allocation per frame.
-func countEvents(r io.Reader, count func()) {
+// readFrames reads a server's WebSocket frames from r until it fails, or
+// a frame is larger than its buffer, and hands f the payload of each text
+// frame, with no allocation per frame; the payload is valid during the
+// call only.
+func readFrames(r io.Reader, f func(payload []byte)) {
 	buf := make([]byte, 64<<10)
 	have := 0
 	for {
@@ -128,18 +129,28 @@ func countEvents(r io.Reader, count func()) {
 				break
 			}
 			if hdr+size > len(buf) {
-				return // not a frame this benchmark sends
+				return // not a frame these tests send
 			}
 			if have-off < hdr+size {
 				break
 			}
-			if op == 1 && size > 0 && buf[off+hdr] == '4' {
-				count()
+			if op == 1 {
+				f(buf[off+hdr : off+hdr+size])
 			}
 			off += hdr + size
 		}
 		have = copy(buf, buf[off:have])
 	}
+}
+
+// countEvents counts, with count, the text frames from r that carry a
+// Socket.IO packet ('4').
+func countEvents(r io.Reader, count func()) {
+	readFrames(r, func(p []byte) {
+		if len(p) > 0 && p[0] == '4' {
+			count()
+		}
+	})
 }
 
 // frameAt reads the header of the unmasked frame at the start of b: its

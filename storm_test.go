@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http/httptest"
 	"os"
 	"runtime"
@@ -234,33 +233,6 @@ func runStorm(t *testing.T, cfg stormConfig) stormResult {
 	}
 	mu.Unlock()
 	return res
-}
-
-// readFrames reads a server's unmasked WebSocket frames from r until it
-// fails and calls f with the payload of each text frame, with no
-// allocation per frame.
-func readFrames(r net.Conn, f func(payload []byte)) {
-	buf := make([]byte, 64<<10)
-	have := 0
-	for {
-		n, err := r.Read(buf[have:])
-		if err != nil {
-			return
-		}
-		have += n
-		off := 0
-		for {
-			op, size, hdr, ok := frameAt(buf[off:have])
-			if !ok || hdr+size > len(buf) || have-off < hdr+size {
-				break
-			}
-			if op == 1 {
-				f(buf[off+hdr : off+hdr+size])
-			}
-			off += hdr + size
-		}
-		have = copy(buf, buf[off:have])
-	}
 }
 
 // procStatus returns a field of /proc/self/status in kB, or -1.
