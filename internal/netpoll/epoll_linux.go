@@ -127,7 +127,13 @@ func (p *Poller) run() {
 		p.mu.Lock()
 		for _, ev := range events[:n] {
 			w := p.watches[ev.Fd]
-			if w != nil && w.signal() {
+			if w == nil {
+				continue
+			}
+			if ev.Events&hangupEvents != 0 {
+				w.hup.Store(true) // before the callback may run and look
+			}
+			if w.signal() {
 				p.dispatch(w)
 			}
 		}
@@ -227,6 +233,10 @@ type Watch struct {
 	fd    int32
 	ready func(*Watch)
 	state atomic.Int32
+	// hup: the peer closed or reset the connection. Edge-triggered, that
+	// is told once, perhaps with the last data: a callback that stopped
+	// at a short read would not hear of it again.
+	hup atomic.Bool
 }
 
 // signal records an event and reports whether to start the callback.
@@ -289,6 +299,9 @@ func (p *Poller) Watch(conn any, ready func(*Watch)) (*Watch, error) {
 // data that stays unread. A callback running is told of new data by Done.
 const events = syscall.EPOLLIN | syscall.EPOLLRDHUP | epollET
 
+// hangupEvents say that the peer closed or reset the connection.
+const hangupEvents = syscall.EPOLLRDHUP | syscall.EPOLLHUP | syscall.EPOLLERR
+
 // epollET is syscall.EPOLLET, which the syscall package defines as a
 // negative number.
 const epollET = 1 << 31
@@ -308,6 +321,11 @@ func (p *Poller) forget(w *Watch) {
 	}
 	p.mu.Unlock()
 }
+
+// HungUp reports whether the peer has closed or reset the connection: a
+// callback must then read on past a short read, to the end of the stream
+// (or an error), since no other event will come.
+func (w *Watch) HungUp() bool { return w.hup.Load() }
 
 // Done ends a callback that has read everything it found: with the
 // socket's buffer not filled by its last read, or with the read failing

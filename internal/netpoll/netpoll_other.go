@@ -17,6 +17,9 @@ func (p *Poller) Watch(conn any, ready func(*Watch)) (*Watch, error) { return ni
 // Watch is not available on this system.
 type Watch struct{}
 
+// HungUp reports false.
+func (w *Watch) HungUp() bool { return false }
+
 // Done reports true.
 func (w *Watch) Done() bool { return true }
 

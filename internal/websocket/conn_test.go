@@ -699,3 +699,40 @@ func TestCloseCodes(t *testing.T) {
 		}
 	})
 }
+
+// A client that sends a message and hangs up at once may deliver both in
+// one wake-up of an edge-triggered poller: the end of the stream must be
+// seen then, not at the next event, which never comes.
+func TestMessageAndHangUpTogether(t *testing.T) {
+	runModes(t, func(t *testing.T, noPoller bool) {
+		s := newServer(t, UpgraderOptions{NoPoller: noPoller}, nil)
+		for range 20 {
+			c := dialRaw(t, s, "")
+			e := s.accept()
+			time.Sleep(10 * time.Millisecond) // the connection is idle, watched
+			// One write, then the FIN: they arrive together.
+			c.send(frame(0x81, []byte("last words")))
+			c.nc.(*net.TCPConn).CloseWrite()
+			select {
+			case m := <-e.msgs:
+				if string(m.data) != "last words" {
+					t.Fatalf("message %q", m.data)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("no message came")
+			}
+			start := time.Now()
+			select {
+			case err := <-e.ended:
+				if !errors.Is(err, io.EOF) {
+					t.Fatalf("reading ended with %v, want io.EOF", err)
+				}
+			case <-time.After(2 * time.Second):
+				t.Fatal("the hang-up that came with the message was not seen within 2 s")
+			}
+			if d := time.Since(start); d > time.Second {
+				t.Fatalf("the hang-up was seen after %v", d)
+			}
+		}
+	})
+}

@@ -76,8 +76,13 @@ func (c *Conn) watchOrRead() {
 func (c *Conn) readable(w *netpoll.Watch) {
 	for reads := 1; ; reads++ {
 		drained, stop, err := c.readAndParse(c.readNonblock)
-		if err == errWouldBlock {
+		switch {
+		case err == errWouldBlock:
 			drained, err = true, nil
+		case drained && w.HungUp():
+			// The end of the stream came with the last data: read on to
+			// it, no event will tell of it again.
+			drained = false
 		}
 		if stop || err != nil {
 			c.finish(stop, err)
