@@ -429,6 +429,34 @@ func hangUps(t *testing.T, s *server, c *canary) {
 	if released > time.Second {
 		t.Errorf("the sessions of %d polls whose clients hung up were released after %v, want within a second", n, released)
 	}
+
+	// The same on WebSocket: an event and the FIN in one go, which an
+	// edge-triggered poller tells of once.
+	wss := make([]*wsConn, n)
+	for i := range wss {
+		wss[i] = s.connect(t)
+	}
+	time.Sleep(100 * time.Millisecond) // idle, watched by the poller
+	s.measure(t, c, "hang-ups after an event, WebSocket", func() {
+		before := s.stats(t, false).Sessions
+		f := frame(opText, []byte(`42["echo","bye"]`), len(`42["echo","bye"]`))
+		for _, ws := range wss {
+			ws.Write(f)
+			ws.Conn.(*net.TCPConn).CloseWrite()
+		}
+		start := time.Now()
+		for s.stats(t, false).Sessions > before-int64(n) && time.Since(start) < 5*time.Second {
+			time.Sleep(10 * time.Millisecond)
+		}
+		released = time.Since(start)
+	}, func() {
+		for _, ws := range wss {
+			ws.Close()
+		}
+	})
+	if released > time.Second {
+		t.Errorf("the sessions of %d WebSocket clients that hung up were released after %v, want within a second", n, released)
+	}
 }
 
 // Requests that are not plain HTTP/1.1 get an answer within a second.
