@@ -291,7 +291,7 @@ func readBody(r *http.Request, rc *http.ResponseController, limit int64) ([]byte
 }
 
 // bodyChunk is the most a body's buffer holds before data arrives.
-const bodyChunk = 4 << 10
+const bodyChunk = 1 << 10
 
 // isIE reports whether the user agent needs X-XSS-Protection: 0, as the
 // reference checks.
