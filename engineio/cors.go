@@ -1,6 +1,7 @@
 package engineio
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -64,3 +65,26 @@ func applyCORS(c *CORSOptions, w http.ResponseWriter, r *http.Request) (done boo
 	w.WriteHeader(http.StatusNoContent)
 	return true, nil
 }
+
+// AllowOrigins returns an Options.AllowRequest that refuses the handshakes
+// of browsers on pages of other origins than those listed (exactly, as
+// "https://example.com"): CORS does not protect WebSocket, which a browser
+// opens from any page whatever the CORS headers say, and which the
+// reference does not check either. Requests without an Origin header,
+// from clients that are not browsers, are allowed.
+//
+//	opts.AllowRequest = engineio.AllowOrigins("https://example.com")
+func AllowOrigins(origins ...string) func(r *http.Request) error {
+	allowed := make(map[string]bool, len(origins))
+	for _, o := range origins {
+		allowed[o] = true
+	}
+	return func(r *http.Request) error {
+		if o := r.Header.Get("Origin"); o != "" && !allowed[o] {
+			return errOriginNotAllowed
+		}
+		return nil
+	}
+}
+
+var errOriginNotAllowed = errors.New("origin not allowed")

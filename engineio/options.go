@@ -44,7 +44,7 @@ type Options struct {
 	// session is created. A non-nil error refuses it with 403, code 4, and
 	// the error's text as the message. Default nil: every request is
 	// allowed. Origins of WebSocket requests are not checked otherwise,
-	// as in the reference.
+	// as in the reference, CORS or not: AllowOrigins checks them.
 	AllowRequest func(r *http.Request) error
 	// CORS, if set, adds CORS headers and answers preflight requests like
 	// the npm cors middleware that the reference server uses. Default nil:
@@ -122,6 +122,13 @@ func DefaultCookie() *http.Cookie {
 // CORSOptions configures cross-origin resource sharing for polling
 // requests. It follows the npm cors package, which the reference server
 // uses.
+//
+// CORS does not protect WebSocket: a browser opens one from a page of any
+// origin, whatever the CORS headers say, and the server does not check
+// origins by default (nor does the reference). To refuse other sites'
+// pages on both transports, set as well:
+//
+//	opts.AllowRequest = engineio.AllowOrigins("https://example.com")
 type CORSOptions struct {
 	// Origins lists the allowed origins. Empty, or a single "*", allows any
 	// origin with "Access-Control-Allow-Origin: *". A single other origin is
