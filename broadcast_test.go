@@ -277,3 +277,23 @@ func TestRoomEvents(t *testing.T) {
 }
 
 var _ = fmt.Sprint
+
+// Leave takes several rooms, as Join does.
+func TestLeaveSeveral(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newEnv(t, nil)
+		var refs socketRef
+		e.srv.OnConnection(refs.add)
+		c := e.client(eiotest.WebSocket)
+		s := refs.get(t, c.connect("/", ""))
+		s.Join("x", "y", "z")
+		s.Leave("x", "y", "nope")
+		got := s.Rooms()
+		sort.Strings(got)
+		want := []string{s.ID(), "z"}
+		sort.Strings(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("rooms %v after leaving x and y, want %v", got, want)
+		}
+	})
+}

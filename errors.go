@@ -78,7 +78,7 @@ func (e *ConnectError) Error() string { return "socketio: connection refused: " 
 var (
 	// ErrTimeout is what an acknowledgement handler receives when the
 	// acknowledgement did not come within the emit's Timeout.
-	ErrTimeout = errors.New("operation has timed out")
+	ErrTimeout = errors.New("socketio: operation has timed out")
 	// ErrDisconnected is what a pending acknowledgement handler receives
 	// when the socket disconnects first, and what Emit returns on a
 	// disconnected socket.

@@ -284,3 +284,12 @@ func TestAsyncHandlerCanWaitForTheClient(t *testing.T) {
 		ev.want(t, "answer yes <nil>")
 	})
 }
+
+// Every error the package returns says where it comes from.
+func TestErrorsSayTheirPackage(t *testing.T) {
+	for _, err := range []error{socketio.ErrTimeout, socketio.ErrDisconnected, socketio.ErrReservedEvent, socketio.ErrNoAck} {
+		if !strings.HasPrefix(err.Error(), "socketio: ") {
+			t.Errorf("%q lacks the package prefix", err)
+		}
+	}
+}

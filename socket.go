@@ -184,8 +184,12 @@ func (s *Socket) Join(rooms ...string) {
 	}
 }
 
-// Leave removes the socket from room.
-func (s *Socket) Leave(room string) { s.nsp.adapter.Del(s.id, room) }
+// Leave removes the socket from rooms.
+func (s *Socket) Leave(rooms ...string) {
+	for _, room := range rooms {
+		s.nsp.adapter.Del(s.id, room)
+	}
+}
 
 // On registers a handler for an event. Several handlers for one event run
 // in the order they were registered.
