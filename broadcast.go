@@ -12,11 +12,6 @@ import (
 	"github.com/ab218a8d/socketio/parser"
 )
 
-// BroadcastAckHandler receives the acknowledgements of a broadcast: the
-// first argument of each client's acknowledgement (as the reference keeps
-// them), and ErrTimeout if not every client answered within the timeout.
-type BroadcastAckHandler func(responses Args, err error)
-
 // BroadcastOperator selects sockets of a namespace and acts on them. It
 // is an immutable value: To, Except and the flag methods return modified
 // copies, so one operator can be the base of several broadcasts.
@@ -62,23 +57,17 @@ func (b BroadcastOperator) opts() adapter.BroadcastOptions {
 }
 
 // Emit sends an event to the selected sockets, encoded once for all. If
-// the last argument is a BroadcastAckHandler (or a func(Args, error)),
-// each socket is asked for an acknowledgement and the handler is called
-// once: when every reached socket answered, or at the Timeout (set one:
-// without it the handler gets ErrTimeout at once, as in the reference).
+// the last argument is an AckHandler (or a func(Args, error)), each socket
+// is asked for an acknowledgement and the handler is called once: when
+// every reached socket answered, or at the Timeout (set one: without it
+// the handler gets ErrTimeout at once, as in the reference). Its Args are
+// then the responses: the first argument of each client's
+// acknowledgement, as the reference keeps them.
 func (b BroadcastOperator) Emit(event string, args ...any) error {
 	if parser.IsReserved(event) {
 		return fmt.Errorf("%w: %q", ErrReservedEvent, event)
 	}
-	var ack BroadcastAckHandler
-	if n := len(args); n > 0 {
-		switch f := args[n-1].(type) {
-		case BroadcastAckHandler:
-			ack, args = f, args[:n-1]
-		case func(Args, error):
-			ack, args = f, args[:n-1]
-		}
-	}
+	args, ack := takeAck(args)
 	p, err := eventPacket(b.nsp.name, event, args)
 	if err != nil {
 		return err
@@ -90,7 +79,7 @@ func (b BroadcastOperator) Emit(event string, args ...any) error {
 }
 
 // emitWithAck gathers the acknowledgements of a broadcast.
-func (b BroadcastOperator) emitWithAck(p *parser.Packet, ack BroadcastAckHandler) error {
+func (b BroadcastOperator) emitWithAck(p *parser.Packet, ack AckHandler) error {
 	servers, err := b.nsp.adapter.ServerCount(context.Background())
 	if err != nil {
 		return err
@@ -130,7 +119,7 @@ func (b BroadcastOperator) emitWithAck(p *parser.Packet, ack BroadcastAckHandler
 // acknowledgements came, or at the timeout.
 type ackGathering struct {
 	servers int
-	handler BroadcastAckHandler
+	handler AckHandler
 
 	mu        sync.Mutex
 	expected  int   // guarded by mu
@@ -178,7 +167,7 @@ func joinResponses(rs []any) Args {
 // EmitWithAck is Emit with acknowledgements, waiting for them or for ctx.
 func (b BroadcastOperator) EmitWithAck(ctx context.Context, event string, args ...any) (Args, error) {
 	return waitAck(ctx, func(h func(Args, error)) error {
-		return b.Emit(event, append(args[:len(args):len(args)], BroadcastAckHandler(h))...)
+		return b.Emit(event, append(args[:len(args):len(args)], AckHandler(h))...)
 	})
 }
 

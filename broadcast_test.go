@@ -123,7 +123,7 @@ func TestBroadcastWithAcks(t *testing.T) {
 			err error
 		}
 		done := make(chan result, 1)
-		err := f.e.srv.To("r1", "r2").Timeout(5*time.Second).Emit("q", "x", socketio.BroadcastAckHandler(func(a socketio.Args, err error) {
+		err := f.e.srv.To("r1", "r2").Timeout(5*time.Second).Emit("q", "x", socketio.AckHandler(func(a socketio.Args, err error) {
 			var got []string
 			for i := range a.Len() {
 				var s string

@@ -127,7 +127,7 @@ func (n *Namespace) Local() BroadcastOperator { return n.broadcast().Local() }
 func (n *Namespace) Compress(c bool) BroadcastOperator { return n.broadcast().Compress(c) }
 
 // Emit sends an event to every socket of the namespace. A last argument
-// of type BroadcastAckHandler asks for acknowledgements (see
+// of type AckHandler asks for acknowledgements (see
 // BroadcastOperator.Emit).
 func (n *Namespace) Emit(event string, args ...any) error { return n.broadcast().Emit(event, args...) }
 

@@ -23,7 +23,9 @@ type Args = parser.Args
 
 // AckHandler receives the acknowledgement of an emitted event: the
 // client's arguments, or ErrTimeout or ErrDisconnected. Passed as the last
-// argument of Emit, it asks the client for an acknowledgement.
+// argument of Emit, it asks the client for an acknowledgement; of a
+// broadcast's Emit, every client, and its Args are their responses (see
+// BroadcastOperator.Emit).
 type AckHandler func(args Args, err error)
 
 // DisconnectHandler is told why a socket disconnected.
