@@ -11,12 +11,12 @@ type ErrorCode int
 
 // The error codes of the reference server (engine.io Server.errors).
 const (
-	ErrUnknownTransport    ErrorCode = 0 // "Transport unknown", 400
-	ErrUnknownSID          ErrorCode = 1 // "Session ID unknown", 400
-	ErrBadHandshakeMethod  ErrorCode = 2 // "Bad handshake method", 400
-	ErrBadRequest          ErrorCode = 3 // "Bad request", 400
-	ErrForbidden           ErrorCode = 4 // "Forbidden", 403
-	ErrUnsupportedProtocol ErrorCode = 5 // "Unsupported protocol version", 400
+	CodeUnknownTransport    ErrorCode = 0 // "Transport unknown", 400
+	CodeUnknownSID          ErrorCode = 1 // "Session ID unknown", 400
+	CodeBadHandshakeMethod  ErrorCode = 2 // "Bad handshake method", 400
+	CodeBadRequest          ErrorCode = 3 // "Bad request", 400
+	CodeForbidden           ErrorCode = 4 // "Forbidden", 403
+	CodeUnsupportedProtocol ErrorCode = 5 // "Unsupported protocol version", 400
 )
 
 var codeMessages = [...]string{
@@ -38,7 +38,7 @@ func (c ErrorCode) String() string {
 
 // status is the HTTP status the reference answers the code with.
 func (c ErrorCode) status() int {
-	if c == ErrForbidden {
+	if c == CodeForbidden {
 		return 403
 	}
 	return 400
@@ -49,7 +49,7 @@ func (c ErrorCode) status() int {
 type RequestError struct {
 	Code ErrorCode
 	// Message is the text sent to the client: the code's message, or the
-	// refusal's text for ErrForbidden from AllowRequest.
+	// refusal's text for CodeForbidden from AllowRequest.
 	Message string
 	// Context names the check that failed where the code alone does not
 	// say ("TRANSPORT_MISMATCH", "MIDDLEWARE_FAILURE", ...), as in the

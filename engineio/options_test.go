@@ -50,7 +50,7 @@ func TestAllowRequest(t *testing.T) {
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		if len(refused) != 2 || refused[0].Code != engineio.ErrForbidden || refused[0].Message != "bad token" {
+		if len(refused) != 2 || refused[0].Code != engineio.CodeForbidden || refused[0].Message != "bad token" {
 			t.Fatalf("OnConnectionError saw %v", refused)
 		}
 		if !strings.Contains(refused[0].Error(), "bad token") {
@@ -354,7 +354,7 @@ func TestStrings(t *testing.T) {
 			t.Errorf("ErrorCode(%d) = %q, want %q", i, got, want)
 		}
 	}
-	e := &engineio.RequestError{Code: engineio.ErrForbidden, Message: "no", Err: errTest}
+	e := &engineio.RequestError{Code: engineio.CodeForbidden, Message: "no", Err: errTest}
 	if !errors.Is(e, errTest) {
 		t.Error("RequestError does not unwrap to its cause")
 	}

@@ -30,7 +30,7 @@ func (s *Session) servePoll(w http.ResponseWriter, r *http.Request, initial bool
 	}
 	if s.onWS {
 		s.mu.Unlock()
-		s.srv.refuse(w, r, &RequestError{Code: ErrBadRequest, Context: "TRANSPORT_MISMATCH"})
+		s.srv.refuse(w, r, &RequestError{Code: CodeBadRequest, Context: "TRANSPORT_MISMATCH"})
 		return
 	}
 	if s.getActive {
@@ -214,7 +214,7 @@ func (s *Session) serveData(w http.ResponseWriter, r *http.Request) {
 	}
 	s.notifyClose()
 	if !ok {
-		writeError(w, ErrBadRequest, "")
+		writeError(w, CodeBadRequest, "")
 		return
 	}
 	h := w.Header()

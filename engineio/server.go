@@ -108,7 +108,7 @@ func (srv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	cfg := srv.cfg
 	if cfg.CORS != nil {
 		if done, err := applyCORS(cfg.CORS, w, r); err != nil {
-			srv.refuse(w, r, &RequestError{Code: ErrBadRequest, Context: "MIDDLEWARE_FAILURE", Err: err})
+			srv.refuse(w, r, &RequestError{Code: CodeBadRequest, Context: "MIDDLEWARE_FAILURE", Err: err})
 			return
 		} else if done {
 			return
@@ -117,18 +117,18 @@ func (srv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.RawQuery
 	transport := queryValue(q, "transport")
 	if !cfg.enabled(transport) {
-		srv.refuse(w, r, &RequestError{Code: ErrUnknownTransport})
+		srv.refuse(w, r, &RequestError{Code: CodeUnknownTransport})
 		return
 	}
 	if invalidHeaderValue(r.Header.Get("Origin")) {
-		srv.refuse(w, r, &RequestError{Code: ErrBadRequest, Context: "INVALID_ORIGIN"})
+		srv.refuse(w, r, &RequestError{Code: CodeBadRequest, Context: "INVALID_ORIGIN"})
 		return
 	}
 	upgrade := websocket.IsUpgradeRequest(r)
 	if sid := queryValue(q, "sid"); sid != "" {
 		s := srv.Session(sid)
 		if s == nil {
-			srv.refuse(w, r, &RequestError{Code: ErrUnknownSID})
+			srv.refuse(w, r, &RequestError{Code: CodeUnknownSID})
 			return
 		}
 		if Transport(transport) == WebSocket && upgrade {
@@ -136,7 +136,7 @@ func (srv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if Transport(transport) != s.Transport() {
-			srv.refuse(w, r, &RequestError{Code: ErrBadRequest, Context: "TRANSPORT_MISMATCH"})
+			srv.refuse(w, r, &RequestError{Code: CodeBadRequest, Context: "TRANSPORT_MISMATCH"})
 			return
 		}
 		switch r.Method {
@@ -150,21 +150,21 @@ func (srv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method != http.MethodGet {
-		srv.refuse(w, r, &RequestError{Code: ErrBadHandshakeMethod})
+		srv.refuse(w, r, &RequestError{Code: CodeBadHandshakeMethod})
 		return
 	}
 	if (Transport(transport) == WebSocket) != upgrade {
-		srv.refuse(w, r, &RequestError{Code: ErrBadRequest, Context: "TRANSPORT_HANDSHAKE_ERROR"})
+		srv.refuse(w, r, &RequestError{Code: CodeBadRequest, Context: "TRANSPORT_HANDSHAKE_ERROR"})
 		return
 	}
 	if cfg.AllowRequest != nil {
 		if err := cfg.AllowRequest(r); err != nil {
-			srv.refuse(w, r, &RequestError{Code: ErrForbidden, Message: err.Error(), Err: err})
+			srv.refuse(w, r, &RequestError{Code: CodeForbidden, Message: err.Error(), Err: err})
 			return
 		}
 	}
 	if queryValue(q, "EIO") != "4" {
-		srv.refuse(w, r, &RequestError{Code: ErrUnsupportedProtocol})
+		srv.refuse(w, r, &RequestError{Code: CodeUnsupportedProtocol})
 		return
 	}
 	srv.handshake(w, r, Transport(transport))
@@ -188,7 +188,7 @@ func (srv *Server) handshake(w http.ResponseWriter, r *http.Request, t Transport
 	if !srv.add(s) {
 		s.closeNow(ReasonForcedClose, ErrServerClosed)
 		if ws == nil {
-			writeError(w, ErrBadRequest, "Server is shutting down", http.StatusServiceUnavailable)
+			writeError(w, CodeBadRequest, "Server is shutting down", http.StatusServiceUnavailable)
 		}
 		return
 	}
