@@ -236,7 +236,7 @@ func TestSocketsUtilities(t *testing.T) {
 		}
 		ev.want(t, "c: server namespace disconnect")
 		delete(f.clients, "c")
-		if n := len(srv.Sockets().Sockets()); n != 2 {
+		if n := len(srv.Sockets()); n != 2 {
 			t.Fatalf("%d sockets left", n)
 		}
 	})
@@ -246,7 +246,7 @@ func TestRoomEvents(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		e := newEnv(t, nil)
 		var ev events
-		e.srv.Sockets().OnRoomEvent(func(kind adapter.RoomEvent, room, id string) {
+		e.srv.Of("/").OnRoomEvent(func(kind adapter.RoomEvent, room, id string) {
 			if room == id {
 				room = "<own>"
 			}

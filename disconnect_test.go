@@ -112,7 +112,7 @@ func TestDisconnectReasons(t *testing.T) {
 				if rooms := s.Rooms(); len(rooms) != 0 {
 					t.Fatalf("rooms after disconnect: %v", rooms)
 				}
-				if n := len(e.srv.Sockets().Sockets()); n != 0 {
+				if n := len(e.srv.Sockets()); n != 0 {
 					t.Fatalf("%d sockets left in the namespace", n)
 				}
 			})
@@ -250,7 +250,7 @@ func TestOverflowDoesNotRunHandlersInsideEmit(t *testing.T) {
 		appMu <- struct{}{}
 		var err error
 		for i := 0; i < 1000 && err == nil; i++ {
-			err = e.srv.Sockets().Sockets()[0].Emit("big", strings.Repeat("x", 1000))
+			err = e.srv.Sockets()[0].Emit("big", strings.Repeat("x", 1000))
 		}
 		<-appMu
 		if !errors.Is(err, engineio.ErrQueueFull) {

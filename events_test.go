@@ -194,7 +194,7 @@ func TestMiddlewareOnEvents(t *testing.T) {
 			s.On("fine", func(*socketio.Event) { ev.add("fine ran") })
 			s.On("panics", func(*socketio.Event) { panic("boom") })
 		})
-		e.srv.Sockets().Server() // accessor
+		e.srv.Of("/").Server() // accessor
 		c := e.client(m)
 		c.connect("/", "")
 		c.emit("/", -1, `["forbidden"]`)

@@ -93,7 +93,7 @@ func ExampleNewServer() {
 		ConnectTimeout: 10 * time.Second,
 	})
 	defer srv.Close()
-	fmt.Println(srv.Sockets().Name())
+	fmt.Println(srv.Of("/").Name())
 	// Output: /
 }
 

@@ -192,8 +192,9 @@ func (srv *Server) removeNamespace(n *Namespace) {
 	n.adapter.Close()
 }
 
-// Sockets is the main namespace, "/".
-func (srv *Server) Sockets() *Namespace { return srv.main }
+// Sockets returns the sockets connected to "/" on this server, as
+// Namespace.Sockets does for any namespace; "/" itself is Of("/").
+func (srv *Server) Sockets() []*Socket { return srv.main.Sockets() }
 
 // OnConnection registers a handler for sockets that connect to "/".
 func (srv *Server) OnConnection(h func(*Socket)) { srv.main.OnConnection(h) }

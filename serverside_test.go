@@ -51,7 +51,7 @@ func TestServerSideEmitThroughTheAdapter(t *testing.T) {
 	}})
 	defer srv.Close()
 	var got []string
-	srv.Sockets().OnServerSideEmit(func(event string, args socketio.Args, ack func(...any)) {
+	srv.Of("/").OnServerSideEmit(func(event string, args socketio.Args, ack func(...any)) {
 		var x string
 		args.Bind(&x)
 		got = append(got, event+" "+x)
@@ -60,10 +60,10 @@ func TestServerSideEmitThroughTheAdapter(t *testing.T) {
 			ack("ignored second answer")
 		}
 	})
-	if err := srv.Sockets().ServerSideEmit(context.Background(), "hello", "a"); err != nil {
+	if err := srv.Of("/").ServerSideEmit(context.Background(), "hello", "a"); err != nil {
 		t.Fatal(err)
 	}
-	answers, err := srv.Sockets().ServerSideEmitWithAck(context.Background(), "ping", "b")
+	answers, err := srv.Of("/").ServerSideEmitWithAck(context.Background(), "ping", "b")
 	if err != nil || len(answers) != 1 {
 		t.Fatalf("answers %v, %v", answers, err)
 	}
@@ -73,13 +73,13 @@ func TestServerSideEmitThroughTheAdapter(t *testing.T) {
 	if s != "pong" || n != 2 || len(got) != 2 || got[0] != "hello a" || got[1] != "ping b" {
 		t.Fatalf("got %v, answer %s %d", got, s, n)
 	}
-	if err := srv.Sockets().ServerSideEmit(context.Background(), "connection"); !errors.Is(err, socketio.ErrReservedEvent) {
+	if err := srv.Of("/").ServerSideEmit(context.Background(), "connection"); !errors.Is(err, socketio.ErrReservedEvent) {
 		t.Fatalf("reserved server-side event: %v", err)
 	}
 	// The in-memory adapter has no other server.
 	plain := socketio.NewServer(nil)
 	defer plain.Close()
-	if err := plain.Sockets().ServerSideEmit(context.Background(), "x"); !errors.Is(err, adapter.ErrNotSupported) {
+	if err := plain.Of("/").ServerSideEmit(context.Background(), "x"); !errors.Is(err, adapter.ErrNotSupported) {
 		t.Fatalf("in-memory ServerSideEmit = %v", err)
 	}
 }

@@ -58,7 +58,7 @@ func startChatWith(t *testing.T, opts socketio.Options) *testChat {
 	mux.Handle("/", a.handler)
 	mux.HandleFunc("POST /_test/drop", func(w http.ResponseWriter, r *http.Request) {
 		n := 0
-		for _, s := range a.io.Sockets().Sockets() {
+		for _, s := range a.io.Sockets() {
 			if nickOf(s) == r.FormValue("nick") {
 				s.Conn().Close()
 				n++

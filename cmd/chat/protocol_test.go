@@ -351,7 +351,7 @@ func TestSlowMember(t *testing.T) {
 	}
 	alice.expect("users", `"nick":"slow"`)
 	var slow *socketio.Socket
-	for _, s := range chat.io.Sockets().Sockets() {
+	for _, s := range chat.io.Sockets() {
 		if nickOf(s) == "slow" {
 			slow = s
 		}

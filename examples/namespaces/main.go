@@ -45,7 +45,7 @@ func newServer(token string) *socketio.Server {
 	})
 	admin.OnConnection(func(s *socketio.Socket) {
 		s.On("count", func(e *socketio.Event) {
-			e.Ack(len(srv.Sockets().Sockets())) // the clients of "/"
+			e.Ack(len(srv.Sockets())) // the clients of "/"
 		})
 	})
 
