@@ -36,21 +36,9 @@ func listen(t *testing.T, srv *engineio.Server, wrap func(http.Handler) http.Han
 	for _, f := range tune {
 		f(hs)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		hs.Serve(ln)
-	}()
-	t.Cleanup(func() {
-		srv.Close()
-		hs.Close()
-		<-done
-	})
-	return ln.Addr().String()
+	addr := serveOn(t, hs)
+	t.Cleanup(func() { srv.Close() }) // before serveOn's, as cleanups run last first
+	return addr
 }
 
 // handshake opens a polling session and returns its id.
@@ -264,11 +252,16 @@ func TestBodyTimeout(t *testing.T) {
 // httptestServer serves h on a loopback port until the test ends.
 func httptestServer(t *testing.T, h http.Handler) string {
 	t.Helper()
+	return serveOn(t, &http.Server{Handler: h})
+}
+
+// serveOn serves hs on a loopback port until the test ends.
+func serveOn(t *testing.T, hs *http.Server) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := &http.Server{Handler: h}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

@@ -193,6 +193,17 @@ func (s *server) measure(t *testing.T, c *canary, name string, attack func(), re
 	return m
 }
 
+// sessionsDown waits, at most 5 s, for the server to have at most n
+// sessions, and returns how long that took.
+func (s *server) sessionsDown(t *testing.T, n int64) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for s.stats(t, false).Sessions > n && time.Since(start) < 5*time.Second {
+		time.Sleep(10 * time.Millisecond)
+	}
+	return time.Since(start)
+}
+
 // quiet waits for the server to be back to the canary's session alone and
 // to a few goroutines, as it was before the attacks.
 func (s *server) quiet(t *testing.T) {
@@ -416,11 +427,7 @@ func hangUps(t *testing.T, s *server, c *canary) {
 			fmt.Fprintf(conn, "GET /socket.io/?EIO=4&transport=polling&sid=%s HTTP/1.1\r\nHost: x\r\n\r\n", sid)
 			conn.(*net.TCPConn).CloseWrite()
 		}
-		start := time.Now()
-		for s.stats(t, false).Sessions > before-int64(n) && time.Since(start) < 5*time.Second {
-			time.Sleep(10 * time.Millisecond)
-		}
-		released = time.Since(start)
+		released = s.sessionsDown(t, before-int64(n))
 	}, func() {
 		for _, conn := range conns {
 			conn.Close()
@@ -444,11 +451,7 @@ func hangUps(t *testing.T, s *server, c *canary) {
 			ws.Write(f)
 			ws.Conn.(*net.TCPConn).CloseWrite()
 		}
-		start := time.Now()
-		for s.stats(t, false).Sessions > before-int64(n) && time.Since(start) < 5*time.Second {
-			time.Sleep(10 * time.Millisecond)
-		}
-		released = time.Since(start)
+		released = s.sessionsDown(t, before-int64(n))
 	}, func() {
 		for _, ws := range wss {
 			ws.Close()
