@@ -120,10 +120,14 @@ type serverFrame struct {
 	payload []byte
 }
 
-func (c *confClient) read() (serverFrame, error) {
-	c.nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+func (c *confClient) read() (serverFrame, error) { return readServerFrame(c.nc, c.br) }
+
+// readServerFrame reads one frame the server sent on nc (buffered by br),
+// waiting at most 5 s, and checks what RFC 6455 asks of a server's frame.
+func readServerFrame(nc net.Conn, br *bufio.Reader) (serverFrame, error) {
+	nc.SetReadDeadline(time.Now().Add(5 * time.Second))
 	var h [2]byte
-	if _, err := io.ReadFull(c.br, h[:]); err != nil {
+	if _, err := io.ReadFull(br, h[:]); err != nil {
 		return serverFrame{}, err
 	}
 	if h[1]&0x80 != 0 {
@@ -136,18 +140,18 @@ func (c *confClient) read() (serverFrame, error) {
 	switch n {
 	case 126:
 		var l [2]byte
-		io.ReadFull(c.br, l[:])
+		io.ReadFull(br, l[:])
 		n = uint64(binary.BigEndian.Uint16(l[:]))
 	case 127:
 		var l [8]byte
-		io.ReadFull(c.br, l[:])
+		io.ReadFull(br, l[:])
 		n = binary.BigEndian.Uint64(l[:])
 	}
 	if n > 4<<20 {
 		return serverFrame{}, fmt.Errorf("a frame of %d bytes", n)
 	}
 	p := make([]byte, n)
-	if _, err := io.ReadFull(c.br, p); err != nil {
+	if _, err := io.ReadFull(br, p); err != nil {
 		return serverFrame{}, err
 	}
 	if h[0]&0x40 != 0 {

@@ -303,30 +303,11 @@ func (c *rawClient) send(b []byte) {
 // read reads one server frame: opcode and payload.
 func (c *rawClient) read() (byte, []byte) {
 	c.t.Helper()
-	c.nc.SetReadDeadline(time.Now().Add(5 * time.Second))
-	var h [2]byte
-	if _, err := io.ReadFull(c.br, h[:]); err != nil {
+	f, err := readServerFrame(c.nc, c.br)
+	if err != nil {
 		c.t.Fatalf("reading a frame: %v", err)
 	}
-	if h[1]&0x80 != 0 {
-		c.t.Fatal("the server masked a frame")
-	}
-	n := int(h[1] & 0x7f)
-	switch n {
-	case 126:
-		var l [2]byte
-		io.ReadFull(c.br, l[:])
-		n = int(binary.BigEndian.Uint16(l[:]))
-	case 127:
-		var l [8]byte
-		io.ReadFull(c.br, l[:])
-		n = int(binary.BigEndian.Uint64(l[:]))
-	}
-	p := make([]byte, n)
-	if _, err := io.ReadFull(c.br, p); err != nil {
-		c.t.Fatalf("reading a frame: %v", err)
-	}
-	return h[0] & 0x0f, p
+	return f.b0 & 0x0f, f.payload
 }
 
 // expectClose reads frames up to a close frame and checks its code.
