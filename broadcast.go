@@ -206,38 +206,3 @@ func (b BroadcastOperator) SocketsLeave(rooms ...string) { b.nsp.adapter.DelSock
 func (b BroadcastOperator) DisconnectSockets(close bool) {
 	b.nsp.adapter.DisconnectSockets(b.opts(), close)
 }
-
-// RemoteSocket is a socket found by FetchSockets, on this server or
-// another. Its methods act on it wherever it is.
-type RemoteSocket struct {
-	ID        string
-	Handshake Handshake
-	Rooms     []string
-	// Data is the socket's Data as JSON.
-	Data json.RawMessage
-
-	nsp   *Namespace
-	local *Socket
-}
-
-func localRemote(s *Socket) *RemoteSocket {
-	data, _ := json.Marshal(s.Data())
-	return &RemoteSocket{ID: s.id, Handshake: *s.Handshake(), Rooms: s.Rooms(), Data: data, nsp: s.nsp, local: s}
-}
-
-// Local returns the socket if it is connected to this server, or nil.
-func (r *RemoteSocket) Local() *Socket { return r.local }
-
-func (r *RemoteSocket) self() BroadcastOperator { return r.nsp.To(r.ID) }
-
-// Emit sends an event to the socket.
-func (r *RemoteSocket) Emit(event string, args ...any) error { return r.self().Emit(event, args...) }
-
-// Join adds the socket to rooms.
-func (r *RemoteSocket) Join(rooms ...string) { r.self().SocketsJoin(rooms...) }
-
-// Leave removes the socket from rooms.
-func (r *RemoteSocket) Leave(rooms ...string) { r.self().SocketsLeave(rooms...) }
-
-// Disconnect disconnects the socket.
-func (r *RemoteSocket) Disconnect(close bool) { r.self().DisconnectSockets(close) }

@@ -76,22 +76,3 @@ func argsSize(args []any) int {
 	}
 	return n
 }
-
-// writeText queues the message that startText and finishText made for p,
-// and p's attachments after it. A parser other than the default one
-// encodes p itself.
-func (c *conn) writeText(p *parser.Packet, text []byte, volatile, noCompress bool) error {
-	if _, ok := c.srv.cfg.Parser.(*parser.JSON); !ok {
-		q := *p // through the interface goes a copy: p stays on its caller's stack
-		return c.writePacket(&q, volatile, noCompress)
-	}
-	if len(p.Attachments) == 0 {
-		return c.writeFrames([]parser.Frame{{Data: text}}, volatile, noCompress)
-	}
-	frames := make([]parser.Frame, 0, 1+len(p.Attachments))
-	frames = append(frames, parser.Frame{Data: text})
-	for _, a := range p.Attachments {
-		frames = append(frames, parser.Frame{Data: a, Binary: true})
-	}
-	return c.writeFrames(frames, volatile, noCompress)
-}

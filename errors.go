@@ -2,6 +2,7 @@ package socketio
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 
 	"github.com/ab218a8d/socketio/engineio"
@@ -91,3 +92,11 @@ var (
 	// acknowledgement, or when it was already sent.
 	ErrNoAck = errors.New("socketio: no acknowledgement to send")
 )
+
+// PanicError reports a panic recovered from a handler.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+func (e *PanicError) Error() string { return fmt.Sprintf("socketio: handler panicked: %v", e.Value) }

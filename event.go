@@ -40,7 +40,7 @@ func (e *Event) Ack(args ...any) error {
 	if err != nil {
 		return err
 	}
-	return e.socket.conn.writeText(&p, finishText(&p, text, start), false, false)
+	return e.socket.client.writeText(&p, finishText(&p, text, start), false, false)
 }
 
 // EventHandler handles an event. It runs on the connection's delivery
@@ -80,55 +80,4 @@ func Typed[T any](h func(e *Event, v T)) EventHandler {
 // handled by Async handlers are no longer ordered among themselves.
 func Async(h EventHandler) EventHandler {
 	return func(e *Event) { go h(e) }
-}
-
-// onEvent runs an incoming event through the catch-all handlers, the
-// middlewares and the event's handlers.
-func (s *Socket) onEvent(p *parser.Packet) {
-	all := parser.NewArgs(p.Data, p.Attachments)
-	e := &Event{Args: all.Slice(1), name: parser.EventName(all.Raw(0)), socket: s, ackID: p.ID, hasAck: p.HasID}
-	s.mu.Lock()
-	anyIn, mws := s.anyIn, s.middlewares
-	// The event's handlers, taken in the same hold of the lock: one per
-	// event in the common case, where no user code runs before them.
-	hs, connected := s.handlersOf(e.name), s.connected.Load()
-	s.mu.Unlock()
-	for _, h := range anyIn {
-		s.guard(func() error { h.f(e.name, e.Args); return nil })
-	}
-	for _, m := range mws {
-		if err := s.guard(func() error { return m(e) }); err != nil {
-			if _, panicked := err.(*PanicError); !panicked {
-				s.reportError(err)
-			}
-			return
-		}
-	}
-	if len(anyIn) > 0 || len(mws) > 0 {
-		// They may have changed the handlers, or disconnected the socket.
-		s.mu.Lock()
-		hs, connected = s.handlersOf(e.name), s.connected.Load()
-		s.mu.Unlock()
-	}
-	if !connected {
-		return
-	}
-	for _, h := range hs {
-		s.guard(func() error { h(e); return nil })
-	}
-}
-
-// notifyOutgoing shows an outgoing EVENT to the catch-all handlers.
-func (s *Socket) notifyOutgoing(p *parser.Packet) {
-	if p.Type != parser.Event || !s.hasAnyOut.Load() {
-		return
-	}
-	s.mu.Lock()
-	hs := s.anyOut
-	s.mu.Unlock()
-	all := parser.NewArgs(p.Data, p.Attachments)
-	name := parser.EventName(all.Raw(0))
-	for _, h := range hs {
-		s.guard(func() error { h.f(name, all.Slice(1)); return nil })
-	}
 }

@@ -188,7 +188,7 @@ func (n *Namespace) OnServerSideEmit(h ServerSideHandler) {
 }
 
 // add runs the middlewares for a new socket of c and connects it.
-func (n *Namespace) add(c *conn, auth json.RawMessage) {
+func (n *Namespace) add(c *client, auth json.RawMessage) {
 	s := newSocket(n, c, auth)
 	n.mu.RLock()
 	mws := append([]Middleware(nil), n.middlewares...)
@@ -286,11 +286,11 @@ func (v nspView) Write(ids []string, p *parser.Packet, frames []parser.Frame, fl
 		v.n.mu.RUnlock()
 		for _, s := range found {
 			s.notifyOutgoing(p)
-			if flags.Volatile && !s.conn.es.Writable() {
+			if flags.Volatile && !s.client.es.Writable() {
 				taken++ // dropped, as volatile packets are
 				continue
 			}
-			if s.conn.es.SendPrepared(msgs) == nil {
+			if s.client.es.SendPrepared(msgs) == nil {
 				taken++
 			}
 		}

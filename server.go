@@ -26,7 +26,7 @@ type Server struct {
 	mu       sync.RWMutex
 	nsps     map[string]*Namespace // guarded by mu
 	parents  []*ParentNamespace    // guarded by mu
-	conns    map[*conn]struct{}    // guarded by mu
+	clients  map[*client]struct{}  // guarded by mu
 	onNewNsp []func(*Namespace)    // guarded by mu
 	closing  bool                  // guarded by mu
 }
@@ -35,9 +35,9 @@ type Server struct {
 // namespace "/" exists from the start.
 func NewServer(opts *Options) *Server {
 	srv := &Server{
-		cfg:   newConfig(opts),
-		nsps:  make(map[string]*Namespace),
-		conns: make(map[*conn]struct{}),
+		cfg:     newConfig(opts),
+		nsps:    make(map[string]*Namespace),
+		clients: make(map[*client]struct{}),
 	}
 	srv.engine = engineio.NewServer(engineio.HandlerFunc(srv.openSession), &srv.cfg.Options.Options)
 	srv.main = srv.Of("/")
@@ -263,16 +263,16 @@ func (srv *Server) Close() error {
 func (srv *Server) disconnectAll() {
 	srv.mu.Lock()
 	srv.closing = true
-	conns := make([]*conn, 0, len(srv.conns))
-	for c := range srv.conns {
-		conns = append(conns, c)
+	clients := make([]*client, 0, len(srv.clients))
+	for c := range srv.clients {
+		clients = append(clients, c)
 	}
 	nsps := make([]*Namespace, 0, len(srv.nsps))
 	for _, n := range srv.nsps {
 		nsps = append(nsps, n)
 	}
 	srv.mu.Unlock()
-	for _, c := range conns {
+	for _, c := range clients {
 		c.closeSockets(ReasonServerShuttingDown, nil)
 	}
 	for _, n := range nsps {
@@ -280,18 +280,30 @@ func (srv *Server) disconnectAll() {
 	}
 }
 
-func (srv *Server) track(c *conn) bool {
+func (srv *Server) track(c *client) bool {
 	srv.mu.Lock()
 	defer srv.mu.Unlock()
 	if srv.closing {
 		return false
 	}
-	srv.conns[c] = struct{}{}
+	srv.clients[c] = struct{}{}
 	return true
 }
 
-func (srv *Server) untrack(c *conn) {
+func (srv *Server) untrack(c *client) {
 	srv.mu.Lock()
-	delete(srv.conns, c)
+	delete(srv.clients, c)
 	srv.mu.Unlock()
+}
+
+func (srv *Server) openSession(es *engineio.Session) engineio.SessionHandler {
+	c := &client{srv: srv, es: es, dec: srv.cfg.Parser.NewDecoder()}
+	if !srv.track(c) {
+		es.Close()
+		return c
+	}
+	c.mu.Lock()
+	c.timer = time.AfterFunc(srv.cfg.ConnectTimeout, c.onConnectTimeout)
+	c.mu.Unlock()
+	return c
 }

@@ -40,7 +40,7 @@ type Socket struct {
 	// small ones fill alignment gaps (288 bytes; it was 352).
 	id     string
 	nsp    *Namespace
-	conn   *conn
+	client *client
 	issued int64  // when the socket was created, in Unix nanoseconds
 	auth   string // the CONNECT packet's payload, JSON: a copy, not a view of the message
 
@@ -104,12 +104,12 @@ type pendingAck struct {
 	timer *time.Timer
 }
 
-func newSocket(n *Namespace, c *conn, auth json.RawMessage) *Socket {
+func newSocket(n *Namespace, c *client, auth json.RawMessage) *Socket {
 	a := "{}" // what most clients send, without an allocation
 	if string(auth) != a {
 		a = string(auth)
 	}
-	return &Socket{id: id.New(), nsp: n, conn: c, issued: time.Now().UnixNano(), auth: a}
+	return &Socket{id: id.New(), nsp: n, client: c, issued: time.Now().UnixNano(), auth: a}
 }
 
 // ID returns the socket's id: 20 URL-safe characters, distinct from the
@@ -125,7 +125,7 @@ func (s *Socket) Handshake() *Handshake {
 		return h
 	}
 	// Callers that race may each build one; all get the first stored.
-	h := newHandshake(s.conn.es.Request(), json.RawMessage(s.auth), time.Unix(0, s.issued))
+	h := newHandshake(s.client.es.Request(), json.RawMessage(s.auth), time.Unix(0, s.issued))
 	s.handshake.CompareAndSwap(nil, &h)
 	return s.handshake.Load()
 }
@@ -134,11 +134,11 @@ func (s *Socket) Handshake() *Handshake {
 // as engineio.Session.Request: without its body, and with a context that
 // holds every value of the request's (what an authentication middleware
 // put there, for one) but is never done.
-func (s *Socket) Request() *http.Request { return s.conn.es.Request() }
+func (s *Socket) Request() *http.Request { return s.client.es.Request() }
 
 // Conn returns the socket's Engine.IO session, shared with the socket's
 // other namespaces.
-func (s *Socket) Conn() *engineio.Session { return s.conn.es }
+func (s *Socket) Conn() *engineio.Session { return s.client.es }
 
 // Context returns a context that is cancelled when the socket disconnects.
 func (s *Socket) Context() context.Context {
@@ -357,47 +357,11 @@ func (s *Socket) Disconnect(close bool) {
 		return
 	}
 	if close {
-		s.conn.disconnectAll()
+		s.client.disconnectAll()
 		return
 	}
-	s.conn.writePacket(&parser.Packet{Type: parser.Disconnect, Namespace: s.nsp.name}, false, false)
+	s.client.writePacket(&parser.Packet{Type: parser.Disconnect, Namespace: s.nsp.name}, false, false)
 	s.onClose(ReasonServerNamespaceDisconnect, nil)
-}
-
-// emitFlags modify one emit.
-type emitFlags struct {
-	timeout    time.Duration
-	hasTimeout bool
-	volatile   bool
-	noCompress bool
-}
-
-// Emitter emits with flags (timeout, volatile, compression). It is a value:
-// each method returns a modified copy.
-type Emitter struct {
-	s     *Socket
-	flags emitFlags
-}
-
-// Timeout sets the acknowledgement timeout.
-func (e Emitter) Timeout(d time.Duration) Emitter {
-	e.flags.timeout, e.flags.hasTimeout = d, true
-	return e
-}
-
-// Volatile makes the event droppable.
-func (e Emitter) Volatile() Emitter { e.flags.volatile = true; return e }
-
-// Compress sets compression.
-func (e Emitter) Compress(c bool) Emitter { e.flags.noCompress = !c; return e }
-
-// Emit is Socket.Emit with the emitter's flags.
-func (e Emitter) Emit(event string, args ...any) error { return e.s.emit(e.flags, event, args) }
-
-// EmitWithAck is Socket.EmitWithAck with the emitter's flags; with a
-// timeout it fails with ErrTimeout.
-func (e Emitter) EmitWithAck(ctx context.Context, event string, args ...any) (Args, error) {
-	return e.s.emitWithAck(ctx, e.flags, event, args)
 }
 
 // takeAck removes a trailing acknowledgement handler from args.
@@ -440,7 +404,7 @@ func (s *Socket) emit(f emitFlags, event string, args []any) error {
 		}
 	}
 	s.notifyOutgoing(&p)
-	if err := s.conn.writeText(&p, text, f.volatile, f.noCompress); err != nil {
+	if err := s.client.writeText(&p, text, f.volatile, f.noCompress); err != nil {
 		if ack != nil {
 			s.cancelAck(p.ID)
 		}
@@ -523,7 +487,7 @@ func (s *Socket) onConnect() {
 	s.connected.Store(true)
 	s.mu.Unlock()
 	s.Join(s.id)
-	s.conn.writePacket(&parser.Packet{Type: parser.Connect, Namespace: s.nsp.name, Data: []byte(`{"sid":"` + s.id + `"}`)}, false, false)
+	s.client.writePacket(&parser.Packet{Type: parser.Connect, Namespace: s.nsp.name, Data: []byte(`{"sid":"` + s.id + `"}`)}, false, false)
 }
 
 // onPacket acts on a packet from the client for this socket.
@@ -556,7 +520,7 @@ func (s *Socket) onClose(reason DisconnectReason, desc error) {
 		s.guard(func() error { h(reason, desc); return nil })
 	}
 	s.cleanup()
-	s.conn.left(s)
+	s.client.left(s)
 	s.mu.Lock()
 	s.connected.Store(false)
 	after := append([]DisconnectHandler(nil), s.onDisconnect...)
@@ -618,10 +582,53 @@ func (s *Socket) guard(f func() error) (err error) {
 	return f()
 }
 
-// PanicError reports a panic recovered from a handler.
-type PanicError struct {
-	Value any
-	Stack []byte
+// onEvent runs an incoming event through the catch-all handlers, the
+// middlewares and the event's handlers.
+func (s *Socket) onEvent(p *parser.Packet) {
+	all := parser.NewArgs(p.Data, p.Attachments)
+	e := &Event{Args: all.Slice(1), name: parser.EventName(all.Raw(0)), socket: s, ackID: p.ID, hasAck: p.HasID}
+	s.mu.Lock()
+	anyIn, mws := s.anyIn, s.middlewares
+	// The event's handlers, taken in the same hold of the lock: one per
+	// event in the common case, where no user code runs before them.
+	hs, connected := s.handlersOf(e.name), s.connected.Load()
+	s.mu.Unlock()
+	for _, h := range anyIn {
+		s.guard(func() error { h.f(e.name, e.Args); return nil })
+	}
+	for _, m := range mws {
+		if err := s.guard(func() error { return m(e) }); err != nil {
+			if _, panicked := err.(*PanicError); !panicked {
+				s.reportError(err)
+			}
+			return
+		}
+	}
+	if len(anyIn) > 0 || len(mws) > 0 {
+		// They may have changed the handlers, or disconnected the socket.
+		s.mu.Lock()
+		hs, connected = s.handlersOf(e.name), s.connected.Load()
+		s.mu.Unlock()
+	}
+	if !connected {
+		return
+	}
+	for _, h := range hs {
+		s.guard(func() error { h(e); return nil })
+	}
 }
 
-func (e *PanicError) Error() string { return fmt.Sprintf("socketio: handler panicked: %v", e.Value) }
+// notifyOutgoing shows an outgoing EVENT to the catch-all handlers.
+func (s *Socket) notifyOutgoing(p *parser.Packet) {
+	if p.Type != parser.Event || !s.hasAnyOut.Load() {
+		return
+	}
+	s.mu.Lock()
+	hs := s.anyOut
+	s.mu.Unlock()
+	all := parser.NewArgs(p.Data, p.Attachments)
+	name := parser.EventName(all.Raw(0))
+	for _, h := range hs {
+		s.guard(func() error { h.f(name, all.Slice(1)); return nil })
+	}
+}

@@ -11,11 +11,12 @@ import (
 	"github.com/ab218a8d/socketio/parser"
 )
 
-// conn is one client connection (an Engine.IO session) and the sockets it
-// multiplexes, one per namespace. Its OnMessage runs on the session's
-// delivery path, one message at a time: that is where every event handler
-// of its sockets runs, in the order the client sent the events.
-type conn struct {
+// client is one client connection (an Engine.IO session) and the sockets
+// it multiplexes, one per namespace: the reference's Client. Its OnMessage
+// runs on the session's delivery path, one message at a time: that is where
+// every event handler of its sockets runs, in the order the client sent the
+// events.
+type client struct {
 	srv *Server
 	es  *engineio.Session
 	dec parser.Decoder // used only from OnMessage
@@ -30,20 +31,8 @@ type conn struct {
 	sockets atomic.Pointer[[]*Socket]
 }
 
-func (srv *Server) openSession(es *engineio.Session) engineio.SessionHandler {
-	c := &conn{srv: srv, es: es, dec: srv.cfg.Parser.NewDecoder()}
-	if !srv.track(c) {
-		es.Close()
-		return c
-	}
-	c.mu.Lock()
-	c.timer = time.AfterFunc(srv.cfg.ConnectTimeout, c.onConnectTimeout)
-	c.mu.Unlock()
-	return c
-}
-
 // onConnectTimeout closes a connection that joined no namespace in time.
-func (c *conn) onConnectTimeout() {
+func (c *client) onConnectTimeout() {
 	c.mu.Lock()
 	idle := len(c.socketList()) == 0 && !c.closed
 	c.mu.Unlock()
@@ -53,7 +42,7 @@ func (c *conn) onConnectTimeout() {
 }
 
 // OnMessage decodes a message and acts on the packet it completes.
-func (c *conn) OnMessage(m engineio.Message) {
+func (c *client) OnMessage(m engineio.Message) {
 	p, err := c.dec.Add(m.Data, m.Binary)
 	if err != nil {
 		// As the reference: the sockets hear of the error, and the
@@ -69,7 +58,7 @@ func (c *conn) OnMessage(m engineio.Message) {
 	}
 }
 
-func (c *conn) dispatch(p *parser.Packet) {
+func (c *client) dispatch(p *parser.Packet) {
 	s := c.socketFor(p.Namespace)
 	switch {
 	case s == nil && p.Type == parser.Connect:
@@ -84,7 +73,7 @@ func (c *conn) dispatch(p *parser.Packet) {
 }
 
 // connect handles a CONNECT for the namespace name.
-func (c *conn) connect(name string, auth json.RawMessage) {
+func (c *client) connect(name string, auth json.RawMessage) {
 	if len(auth) == 0 {
 		auth = json.RawMessage("{}") // as the reference: no payload is an empty object
 	}
@@ -97,7 +86,7 @@ func (c *conn) connect(name string, auth json.RawMessage) {
 }
 
 // joined records s as the connection's socket in its namespace.
-func (c *conn) joined(s *Socket) bool {
+func (c *client) joined(s *Socket) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -113,7 +102,7 @@ func (c *conn) joined(s *Socket) bool {
 }
 
 // left forgets s.
-func (c *conn) left(s *Socket) {
+func (c *client) left(s *Socket) {
 	c.mu.Lock()
 	if old := c.socketList(); slices.Contains(old, s) {
 		c.setSockets(slices.DeleteFunc(slices.Clone(old), func(o *Socket) bool { return o == s }))
@@ -123,7 +112,7 @@ func (c *conn) left(s *Socket) {
 
 // socketList returns the connection's sockets; the slice must not be
 // modified.
-func (c *conn) socketList() []*Socket {
+func (c *client) socketList() []*Socket {
 	if l := c.sockets.Load(); l != nil {
 		return *l
 	}
@@ -131,7 +120,7 @@ func (c *conn) socketList() []*Socket {
 }
 
 // socketFor returns the connection's socket in the namespace, or nil.
-func (c *conn) socketFor(nsp string) *Socket {
+func (c *client) socketFor(nsp string) *Socket {
 	for _, s := range c.socketList() {
 		if s.nsp.name == nsp {
 			return s
@@ -141,7 +130,7 @@ func (c *conn) socketFor(nsp string) *Socket {
 }
 
 // setSockets replaces the list: under mu, once c is shared.
-func (c *conn) setSockets(l []*Socket) {
+func (c *client) setSockets(l []*Socket) {
 	if len(l) == 0 {
 		c.sockets.Store(nil)
 		return
@@ -149,20 +138,20 @@ func (c *conn) setSockets(l []*Socket) {
 	c.sockets.Store(&l)
 }
 
-func (c *conn) isClosed() bool {
+func (c *client) isClosed() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.closed
 }
 
 // OnClose disconnects every socket of the connection.
-func (c *conn) OnClose(reason engineio.CloseReason, desc error) {
+func (c *client) OnClose(reason engineio.CloseReason, desc error) {
 	c.closeSockets(reasonFromEngine(reason), desc)
 	c.srv.untrack(c)
 }
 
 // closeSockets marks the connection closed and disconnects its sockets.
-func (c *conn) closeSockets(reason DisconnectReason, desc error) {
+func (c *client) closeSockets(reason DisconnectReason, desc error) {
 	c.mu.Lock()
 	c.closed = true
 	if c.timer != nil {
@@ -178,14 +167,14 @@ func (c *conn) closeSockets(reason DisconnectReason, desc error) {
 }
 
 // closeForced closes the connection with "forced server close".
-func (c *conn) closeForced() {
+func (c *client) closeForced() {
 	c.closeSockets(ReasonForcedServerClose, nil)
 	c.es.Close()
 }
 
 // disconnectAll is Socket.Disconnect(true): every socket of the connection
 // leaves its namespace with a DISCONNECT, then the connection closes.
-func (c *conn) disconnectAll() {
+func (c *client) disconnectAll() {
 	for _, s := range c.socketList() {
 		s.Disconnect(false)
 	}
@@ -193,7 +182,7 @@ func (c *conn) disconnectAll() {
 }
 
 // writePacket encodes p and queues its messages.
-func (c *conn) writePacket(p *parser.Packet, volatile, noCompress bool) error {
+func (c *client) writePacket(p *parser.Packet, volatile, noCompress bool) error {
 	frames, err := c.srv.cfg.Parser.Encode(p)
 	if err != nil {
 		return err
@@ -204,7 +193,7 @@ func (c *conn) writePacket(p *parser.Packet, volatile, noCompress bool) error {
 // writeFrames queues encoded messages, in one piece. A volatile packet is
 // dropped when the transport cannot send it at once (see
 // engineio.Session.Writable), as the reference does.
-func (c *conn) writeFrames(frames []parser.Frame, volatile, noCompress bool) error {
+func (c *client) writeFrames(frames []parser.Frame, volatile, noCompress bool) error {
 	if volatile && !c.es.Writable() {
 		return nil
 	}
@@ -217,4 +206,23 @@ func (c *conn) writeFrames(frames []parser.Frame, volatile, noCompress bool) err
 		msgs[i] = engineio.Message{Data: f.Data, Binary: f.Binary, NoCompress: noCompress}
 	}
 	return c.es.SendBatch(msgs)
+}
+
+// writeText queues the message that startText and finishText made for p,
+// and p's attachments after it. A parser other than the default one
+// encodes p itself.
+func (c *client) writeText(p *parser.Packet, text []byte, volatile, noCompress bool) error {
+	if _, ok := c.srv.cfg.Parser.(*parser.JSON); !ok {
+		q := *p // through the interface goes a copy: p stays on its caller's stack
+		return c.writePacket(&q, volatile, noCompress)
+	}
+	if len(p.Attachments) == 0 {
+		return c.writeFrames([]parser.Frame{{Data: text}}, volatile, noCompress)
+	}
+	frames := make([]parser.Frame, 0, 1+len(p.Attachments))
+	frames = append(frames, parser.Frame{Data: text})
+	for _, a := range p.Attachments {
+		frames = append(frames, parser.Frame{Data: a, Binary: true})
+	}
+	return c.writeFrames(frames, volatile, noCompress)
 }
