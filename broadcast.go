@@ -206,3 +206,22 @@ func (b BroadcastOperator) SocketsLeave(rooms ...string) { b.nsp.adapter.DelSock
 func (b BroadcastOperator) DisconnectSockets(close bool) {
 	b.nsp.adapter.DisconnectSockets(b.opts(), close)
 }
+
+// waitAck emits with an acknowledgement handler and waits for it, or for
+// ctx to end.
+func waitAck(ctx context.Context, emit func(h func(Args, error)) error) (Args, error) {
+	type result struct {
+		args Args
+		err  error
+	}
+	ch := make(chan result, 1)
+	if err := emit(func(a Args, err error) { ch <- result{a, err} }); err != nil {
+		return Args{}, err
+	}
+	select {
+	case r := <-ch:
+		return r.args, r.err
+	case <-ctx.Done():
+		return Args{}, ctx.Err()
+	}
+}

@@ -12,23 +12,109 @@ import (
 )
 
 // client is one client connection (an Engine.IO session) and the sockets
-// it multiplexes, one per namespace: the reference's Client. Its OnMessage
-// runs on the session's delivery path, one message at a time: that is where
-// every event handler of its sockets runs, in the order the client sent the
-// events.
+// it multiplexes, one per namespace: the reference's Client.
+//
+// Its OnMessage runs on the session's delivery path, which reads the
+// transport. It decodes there, and answers an acknowledgement that an
+// EmitWithAck waits for at once; every other packet (events, the user's
+// acknowledgement handlers, connects and disconnects) goes to the
+// connection's handler goroutine, which runs them one at a time, in the
+// order the client sent them. So a handler that waits on the client (an
+// EmitWithAck) waits while the transport is still read, and gets its
+// acknowledgement. The goroutine starts when a packet arrives and ends
+// when none is left: an idle connection has none.
 type client struct {
 	srv *Server
 	es  *engineio.Session
 	dec parser.Decoder // used only from OnMessage
 
 	mu     sync.Mutex
-	closed bool        // guarded by mu
-	timer  *time.Timer // connect timeout; guarded by mu
+	closed bool // guarded by mu
+	// busy is what the connection holds only while it is busy (a connect
+	// timeout running, packets for the handler goroutine); nil otherwise,
+	// so that an idle connection is 64 bytes.
+	busy *clientBusy // guarded by mu
 	// sockets are the connection's sockets, one per namespace. The list
 	// is copy-on-write, replaced under mu (a connection joins few
 	// namespaces), so that dispatching a packet reads it without locking;
 	// nil while there are none.
 	sockets atomic.Pointer[[]*Socket]
+}
+
+// clientBusy is the state of a busy connection. Its fields are guarded by
+// the client's mu.
+type clientBusy struct {
+	timer *time.Timer // the connect timeout, until a namespace is joined
+	// queue is what waits for the handler goroutine, in order.
+	queue []work
+	head  int // the next item of queue
+	// running is set while a handler goroutine owns the queue: it is the
+	// only one that takes from it.
+	running bool
+	// closing is why the session closed while the handler goroutine had
+	// work: it disconnects the sockets once the packets that came before
+	// the close are handled.
+	closing *closeCause
+}
+
+// closeCause is why a connection closed.
+type closeCause struct {
+	reason DisconnectReason
+	desc   error
+}
+
+// work is one item for the handler goroutine: a packet for the
+// connection, or (ack set) an acknowledgement for s's handler.
+type work struct {
+	p   *parser.Packet
+	s   *Socket
+	ack *pendingAck
+}
+
+var busyPool = sync.Pool{New: func() any { return new(clientBusy) }}
+
+// busyLocked returns the connection's busy state, made if needed.
+func (c *client) busyLocked() *clientBusy {
+	if c.busy == nil {
+		c.busy = busyPool.Get().(*clientBusy)
+	}
+	return c.busy
+}
+
+// idleLocked releases the busy state once nothing is left in it.
+func (c *client) idleLocked() {
+	b := c.busy
+	if b == nil || b.timer != nil || b.running || b.head < len(b.queue) || b.closing != nil {
+		return
+	}
+	c.busy = nil
+	if cap(b.queue) <= 64 {
+		b.queue = b.queue[:0]
+	} else {
+		b.queue = nil
+	}
+	busyPool.Put(b)
+}
+
+func newClient(srv *Server, es *engineio.Session) *client {
+	return &client{srv: srv, es: es, dec: srv.cfg.Parser.NewDecoder()}
+}
+
+// startConnectTimeout closes the connection if it joins no namespace in
+// time.
+func (c *client) startConnectTimeout() {
+	c.mu.Lock()
+	c.busyLocked().timer = time.AfterFunc(c.srv.cfg.ConnectTimeout, c.onConnectTimeout)
+	c.mu.Unlock()
+}
+
+// stopConnectTimeoutLocked stops the connect timeout, if it runs.
+func (c *client) stopConnectTimeoutLocked() {
+	if b := c.busy; b != nil && b.timer != nil {
+		b.timer.Stop()
+		b.timer = nil
+		c.idleLocked()
+	}
 }
 
 // onConnectTimeout closes a connection that joined no namespace in time.
@@ -41,7 +127,7 @@ func (c *client) onConnectTimeout() {
 	}
 }
 
-// OnMessage decodes a message and acts on the packet it completes.
+// OnMessage decodes a message and hands the packet it completes on.
 func (c *client) OnMessage(m engineio.Message) {
 	p, err := c.dec.Add(m.Data, m.Binary)
 	if err != nil {
@@ -53,8 +139,81 @@ func (c *client) OnMessage(m engineio.Message) {
 		c.es.Close()
 		return
 	}
-	if p != nil {
-		c.dispatch(p)
+	if p == nil {
+		return
+	}
+	if p.Type == parser.Ack {
+		if s := c.socketFor(p.Namespace); s != nil {
+			c.onAck(s, p)
+			return
+		}
+	}
+	c.push(work{p: p})
+}
+
+// onAck answers an acknowledgement: at once if an EmitWithAck waits for
+// it, else on the handler goroutine, in order with the events.
+func (c *client) onAck(s *Socket, p *parser.Packet) {
+	a := s.takeAck(p.ID)
+	switch {
+	case a == nil:
+	case a.waiter:
+		args := parser.NewArgs(p.Data, p.Attachments)
+		s.guard(func() error { a.fn(args, nil); return nil })
+	default:
+		c.push(work{p: p, s: s, ack: a})
+	}
+}
+
+// push queues w for the handler goroutine, starting it if none runs.
+func (c *client) push(w work) {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	b := c.busyLocked()
+	b.queue = append(b.queue, w)
+	start := !b.running
+	b.running = true
+	c.mu.Unlock()
+	if start {
+		c.srv.handlers.Add(1)
+		go c.run()
+	}
+}
+
+// run is the handler goroutine: it handles the queue until it is empty,
+// then disconnects the sockets if the session closed meanwhile.
+func (c *client) run() {
+	defer c.srv.handlers.Done()
+	for {
+		c.mu.Lock()
+		b := c.busy
+		if b.head == len(b.queue) {
+			b.running = false
+			closing := b.closing
+			b.closing = nil
+			c.idleLocked()
+			c.mu.Unlock()
+			if closing != nil {
+				c.closeSockets(closing.reason, closing.desc)
+				c.srv.untrack(c)
+			}
+			return
+		}
+		w := b.queue[b.head]
+		b.queue[b.head] = work{}
+		if b.head++; b.head == len(b.queue) {
+			b.queue, b.head = b.queue[:0], 0
+		}
+		c.mu.Unlock()
+		if w.ack != nil {
+			args := parser.NewArgs(w.p.Data, w.p.Attachments)
+			w.s.guard(func() error { w.ack.fn(args, nil); return nil })
+			continue
+		}
+		c.dispatch(w.p)
 	}
 }
 
@@ -94,10 +253,7 @@ func (c *client) joined(s *Socket) bool {
 	}
 	l := slices.DeleteFunc(slices.Clone(c.socketList()), func(o *Socket) bool { return o.nsp.name == s.nsp.name })
 	c.setSockets(append(l, s))
-	if c.timer != nil {
-		c.timer.Stop()
-		c.timer = nil
-	}
+	c.stopConnectTimeoutLocked()
 	return true
 }
 
@@ -144,19 +300,39 @@ func (c *client) isClosed() bool {
 	return c.closed
 }
 
-// OnClose disconnects every socket of the connection.
+// OnClose disconnects every socket of the connection. When the handler
+// goroutine still has packets that came before the close, it handles them
+// first and disconnects the sockets after them; an EmitWithAck waiting
+// meanwhile fails at once with ErrDisconnected, since no acknowledgement
+// can come any more.
 func (c *client) OnClose(reason engineio.CloseReason, desc error) {
-	c.closeSockets(reasonFromEngine(reason), desc)
+	r := reasonFromEngine(reason)
+	c.mu.Lock()
+	if b := c.busy; b != nil && b.running {
+		if b.closing == nil {
+			b.closing = &closeCause{r, desc}
+		}
+		sockets := c.socketList()
+		c.mu.Unlock()
+		for _, s := range sockets {
+			s.failWaiters()
+		}
+		return
+	}
+	c.mu.Unlock()
+	c.closeSockets(r, desc)
 	c.srv.untrack(c)
 }
 
-// closeSockets marks the connection closed and disconnects its sockets.
+// closeSockets marks the connection closed and disconnects its sockets at
+// once; the packets not yet handled are dropped.
 func (c *client) closeSockets(reason DisconnectReason, desc error) {
 	c.mu.Lock()
 	c.closed = true
-	if c.timer != nil {
-		c.timer.Stop()
-		c.timer = nil
+	c.stopConnectTimeoutLocked()
+	if b := c.busy; b != nil {
+		clear(b.queue)
+		b.queue, b.head = b.queue[:0], 0
 	}
 	sockets := c.socketList()
 	c.setSockets(nil)
@@ -172,7 +348,7 @@ func (c *client) closeForced() {
 	c.es.Close()
 }
 
-// disconnectAll is Socket.Disconnect(true): every socket of the connection
+// disconnectAll is Socket.DisconnectAll: every socket of the connection
 // leaves its namespace with a DISCONNECT, then the connection closes.
 func (c *client) disconnectAll() {
 	for _, s := range c.socketList() {

@@ -44,11 +44,15 @@
 //
 // # Concurrency
 //
-// Every method is safe for concurrent use. The events of one connection
+// Every method is safe for concurrent use. The packets of one connection
 // are handled one at a time, in the order the client sent them, on that
-// connection's delivery path (the WebSocket reader, or the long-polling
-// POST); connection middleware, connection handlers and event handlers may
-// block, which delays that connection's next events only. Emit never
+// connection's handler goroutine: connection middleware, connection
+// handlers, event middleware and handlers, acknowledgement handlers and
+// disconnect handlers. They may block, which delays that connection's next
+// events only, and they may wait for the client (EmitWithAck), whose
+// answer is read meanwhile: the goroutine that reads the transport only
+// decodes. The handler goroutine exists while the connection has packets
+// to handle; an idle connection has none. Emit never
 // blocks on one client's network: packets go to the connection's bounded
 // queue. A client that stops reading fills its queue and is disconnected
 // with ReasonTransportError (engineio.ErrQueueFull) instead of growing the

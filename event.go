@@ -43,8 +43,10 @@ func (e *Event) Ack(args ...any) error {
 	return e.socket.client.writeText(&p, finishText(&p, text, start), false, false)
 }
 
-// EventHandler handles an event. It runs on the connection's delivery
-// path: events of one connection are handled one at a time, in order.
+// EventHandler handles an event. It runs on the connection's handler
+// goroutine: events of one connection are handled one at a time, in order.
+// It may block, and may wait for the client (EmitWithAck): the events that
+// come meanwhile wait for it to return.
 type EventHandler func(e *Event)
 
 // AnyHandler is a catch-all handler: it sees every event's name and
@@ -73,11 +75,10 @@ func Typed[T any](h func(e *Event, v T)) EventHandler {
 }
 
 // Async adapts a handler to run on a goroutine of its own, so that the
-// connection's next events (and acknowledgements) are handled while it
-// runs. Use it for handlers that wait on the client, such as one calling
-// EmitWithAck: run in order on the delivery path, such a handler would wait
-// for an acknowledgement that can only be read once it returns. Events
-// handled by Async handlers are no longer ordered among themselves.
+// connection's next events are handled while it runs: for a handler that
+// takes long (a slow query, a long wait for the client) and whose events
+// need not be handled in order. Events handled by Async handlers are no
+// longer ordered among themselves, nor with the connection's other events.
 func Async(h EventHandler) EventHandler {
 	return func(e *Event) { go h(e) }
 }

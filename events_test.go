@@ -11,6 +11,7 @@ import (
 	"time"
 
 	socketio "github.com/ab218a8d/socketio"
+	"github.com/ab218a8d/socketio/engineio/packet"
 	"github.com/ab218a8d/socketio/parser"
 )
 
@@ -292,4 +293,70 @@ func TestErrorsSayTheirPackage(t *testing.T) {
 			t.Errorf("%q lacks the package prefix", err)
 		}
 	}
+}
+
+// A handler may wait for the client, as Node's handlers await
+// emitWithAck: the connection's transport is still read while it waits,
+// and the events that come meanwhile are handled after it, in order.
+func TestHandlerCanWaitForTheClient(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, nil)
+		var ev events
+		e.srv.OnConnection(func(s *socketio.Socket) {
+			// A connection handler may wait too.
+			a, err := s.Timeout(time.Minute).EmitWithAck(context.Background(), "hello")
+			var name string
+			a.Bind(&name)
+			ev.add("hello %s %v", name, err)
+			s.On("ask", func(e *socketio.Event) {
+				a, err := s.Timeout(time.Minute).EmitWithAck(context.Background(), "question")
+				var answer string
+				a.Bind(&answer)
+				ev.add("answer %s %v", answer, err)
+			})
+			s.On("next", func(e *socketio.Event) { ev.add("next") })
+		})
+		c := e.client(m)
+		c.connect("/", "")
+		hello := c.next()
+		if hello.Type != parser.Event || !hello.HasID {
+			t.Fatalf("got %s, want the hello event with an ack id", hello.Type)
+		}
+		c.send(&parser.Packet{Type: parser.Ack, ID: hello.ID, HasID: true, Data: []byte(`["ann"]`)})
+		c.emit("/", -1, `["ask"]`)
+		q := c.next()
+		c.emit("/", -1, `["next"]`) // waits for the handler that waits
+		synctest.Wait()
+		if got := ev.get(); len(got) != 1 {
+			t.Fatalf("events while the handler waits: %q", got)
+		}
+		c.send(&parser.Packet{Type: parser.Ack, ID: q.ID, HasID: true, Data: []byte(`["yes"]`)})
+		ev.want(t, "hello ann <nil>", "answer yes <nil>", "next")
+	})
+}
+
+// A handler that waits for a client that goes away hears of it at once,
+// and the events the client sent before going are still handled, before
+// the disconnect handlers.
+func TestWaitingHandlerSeesTheClose(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, nil)
+		var ev events
+		e.srv.OnConnection(func(s *socketio.Socket) {
+			s.On("ask", func(e *socketio.Event) {
+				_, err := s.EmitWithAck(context.Background(), "question")
+				ev.add("ask: %v", err)
+			})
+			s.On("last", func(e *socketio.Event) { ev.add("last") })
+			s.OnDisconnect(func(r socketio.DisconnectReason, _ error) { ev.add("disconnect: %s", r) })
+		})
+		c := e.client(m)
+		c.connect("/", "")
+		c.emit("/", -1, `["ask"]`)
+		c.next()
+		c.emit("/", -1, `["last"]`)
+		synctest.Wait()
+		c.Send(packet.Packet{Type: packet.Close})
+		ev.want(t, "ask: "+socketio.ErrDisconnected.Error(), "last", "disconnect: transport close")
+	})
 }

@@ -21,7 +21,7 @@ import (
 // connection handlers. A non-nil error refuses the connection: the client
 // gets a CONNECT_ERROR with the error's message (and Data, for a
 // *ConnectError). Middlewares run in the order they were added, on the
-// connection's delivery path, and may block.
+// connection's handler goroutine, and may block or wait for the client.
 type Middleware func(s *Socket) error
 
 // RoomHandler is told of a change of room membership.
@@ -74,7 +74,8 @@ func (n *Namespace) Use(m Middleware) {
 }
 
 // OnConnection registers a handler called with each socket once it has
-// connected, on the connection's delivery path.
+// connected, on the connection's handler goroutine: it may block, and
+// may wait for the client (EmitWithAck).
 func (n *Namespace) OnConnection(h func(*Socket)) {
 	n.mu.Lock()
 	n.onConnect = append(n.onConnect, h)
@@ -303,11 +304,13 @@ func (v nspView) ExpectAck(id string, ackID uint64, fn func(parser.Args)) bool {
 	if s == nil {
 		return false
 	}
+	// fn gathers the response, without waiting: it may run as soon as the
+	// acknowledgement arrives (see pendingAck.waiter).
 	return s.expectAck(ackID, func(a Args, err error) {
 		if err == nil {
 			fn(a)
 		}
-	})
+	}, true)
 }
 
 func (v nspView) CancelAck(id string, ackID uint64) {

@@ -22,6 +22,9 @@ type Server struct {
 	cfg    *config
 	engine *engineio.Server
 	main   *Namespace
+	// handlers counts the connections' handler goroutines, which Close
+	// and Shutdown wait for.
+	handlers sync.WaitGroup
 
 	mu       sync.RWMutex
 	nsps     map[string]*Namespace // guarded by mu
@@ -249,7 +252,11 @@ func (srv *Server) DisconnectSockets(close bool) { srv.main.DisconnectSockets(cl
 // waiting for them as engineio.Server.Shutdown does.
 func (srv *Server) Shutdown(ctx context.Context) error {
 	srv.disconnectAll()
-	return srv.engine.Shutdown(ctx)
+	err := srv.engine.Shutdown(ctx)
+	if werr := srv.waitHandlers(ctx); err == nil {
+		err = werr
+	}
+	return err
 }
 
 // Close disconnects every socket with ReasonServerShuttingDown and closes
@@ -257,7 +264,24 @@ func (srv *Server) Shutdown(ctx context.Context) error {
 // it must not be called from an event or connection handler.
 func (srv *Server) Close() error {
 	srv.disconnectAll()
-	return srv.engine.Close()
+	err := srv.engine.Close()
+	srv.handlers.Wait()
+	return err
+}
+
+// waitHandlers waits for the handler goroutines, or for ctx to end.
+func (srv *Server) waitHandlers(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		srv.handlers.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func (srv *Server) disconnectAll() {
@@ -297,13 +321,11 @@ func (srv *Server) untrack(c *client) {
 }
 
 func (srv *Server) openSession(es *engineio.Session) engineio.SessionHandler {
-	c := &client{srv: srv, es: es, dec: srv.cfg.Parser.NewDecoder()}
+	c := newClient(srv, es)
 	if !srv.track(c) {
 		es.Close()
 		return c
 	}
-	c.mu.Lock()
-	c.timer = time.AfterFunc(srv.cfg.ConnectTimeout, c.onConnectTimeout)
-	c.mu.Unlock()
+	c.startConnectTimeout()
 	return c
 }

@@ -14,3 +14,12 @@ func TestSocketSizeClass(t *testing.T) {
 		t.Errorf("Socket is %d bytes, over the 288-byte size class", n)
 	}
 }
+
+// Every connection holds one client: its busy state (the connect timeout,
+// the handler queue) sits behind a pointer that an idle connection does
+// not have, so that it stays in the 64-byte size class.
+func TestClientSizeClass(t *testing.T) {
+	if n := unsafe.Sizeof(client{}); n > 64 {
+		t.Errorf("client is %d bytes, over the 64-byte size class", n)
+	}
+}

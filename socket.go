@@ -26,14 +26,21 @@ type Args = parser.Args
 // argument of Emit, it asks the client for an acknowledgement; of a
 // broadcast's Emit, every client, and its Args are their responses (see
 // BroadcastOperator.Emit).
+//
+// A socket's AckHandler runs on the connection's handler goroutine, in turn
+// with its event handlers; ErrTimeout comes on a timer's goroutine. A
+// broadcast's runs once, on the goroutine of the last response or of the
+// timeout, and should not block.
 type AckHandler func(args Args, err error)
 
 // DisconnectHandler is told why a socket disconnected.
 type DisconnectHandler func(reason DisconnectReason, description error)
 
 // Socket is a client's connection to one namespace. All its methods are
-// safe for concurrent use. Its event handlers run one at a time, in the
-// order the client sent the events.
+// safe for concurrent use. Its handlers (of events, acknowledgements,
+// disconnection) run one at a time, in the order the client sent what
+// they handle, on the connection's handler goroutine (see the package
+// doc's Concurrency section).
 type Socket struct {
 	// A Socket is one of every connection's largest objects: its fields
 	// are the compact forms of what it holds, and are ordered so that the
@@ -102,6 +109,10 @@ func (s *Socket) handlersOf(event string) []EventHandler {
 type pendingAck struct {
 	fn    AckHandler
 	timer *time.Timer
+	// waiter: fn only hands the result to an EmitWithAck that waits, so
+	// it runs as soon as the acknowledgement arrives, not in turn with the
+	// handlers (one of which may be the one waiting).
+	waiter bool
 }
 
 func newSocket(n *Namespace, c *client, auth json.RawMessage) *Socket {
@@ -305,10 +316,9 @@ func (s *Socket) OnError(h func(error)) {
 func (s *Socket) Emit(event string, args ...any) error { return s.emit(emitFlags{}, event, args) }
 
 // EmitWithAck sends an event and waits for the client's acknowledgement,
-// or for ctx to end. Acknowledgements are read on the connection's
-// delivery path: from inside an event handler of the same connection, call
-// it in a handler wrapped with Async (or on a goroutine of your own), or it
-// waits until ctx ends.
+// or for ctx to end. It may be called from anywhere, a handler of the same
+// socket included: the acknowledgement is read while the handler waits. It
+// fails with ErrDisconnected at once if the socket disconnects meanwhile.
 func (s *Socket) EmitWithAck(ctx context.Context, event string, args ...any) (Args, error) {
 	return s.emitWithAck(ctx, emitFlags{}, event, args)
 }
@@ -378,13 +388,20 @@ func takeAck(args []any) ([]any, AckHandler) {
 }
 
 func (s *Socket) emit(f emitFlags, event string, args []any) error {
+	args, ack := takeAck(args)
+	_, err := s.emitAck(f, event, args, ack, false)
+	return err
+}
+
+// emitAck sends an event; with ack, it asks for an acknowledgement, whose
+// id it returns. waiter is pendingAck.waiter.
+func (s *Socket) emitAck(f emitFlags, event string, args []any, ack AckHandler, waiter bool) (uint64, error) {
 	if parser.IsReserved(event) {
-		return fmt.Errorf("%w: %q", ErrReservedEvent, event)
+		return 0, fmt.Errorf("%w: %q", ErrReservedEvent, event)
 	}
 	if !s.Connected() {
-		return ErrDisconnected
+		return 0, ErrDisconnected
 	}
-	args, ack := takeAck(args)
 	p := parser.Packet{Type: parser.Event, Namespace: s.nsp.name}
 	if ack != nil {
 		// As the reference, the id is taken before encoding.
@@ -394,11 +411,13 @@ func (s *Socket) emit(f emitFlags, event string, args []any) error {
 	start := len(text)
 	text, err := appendEventData(text, &p.Attachments, event, args)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	text = finishText(&p, text, start)
 	if ack != nil {
-		s.expectAck(p.ID, ack)
+		if !s.expectAck(p.ID, ack, waiter) {
+			return 0, ErrDisconnected
+		}
 		if f.hasTimeout {
 			s.armAckTimeout(p.ID, f.timeout)
 		}
@@ -408,39 +427,33 @@ func (s *Socket) emit(f emitFlags, event string, args []any) error {
 		if ack != nil {
 			s.cancelAck(p.ID)
 		}
-		return err
+		return 0, err
 	}
-	return nil
+	return p.ID, nil
 }
 
 func (s *Socket) emitWithAck(ctx context.Context, f emitFlags, event string, args []any) (Args, error) {
-	return waitAck(ctx, func(h func(Args, error)) error {
-		return s.emit(f, event, append(args[:len(args):len(args)], AckHandler(h)))
-	})
-}
-
-// waitAck emits with an acknowledgement handler and waits for it, or for
-// ctx to end.
-func waitAck(ctx context.Context, emit func(h func(Args, error)) error) (Args, error) {
 	type result struct {
 		args Args
 		err  error
 	}
 	ch := make(chan result, 1)
-	if err := emit(func(a Args, err error) { ch <- result{a, err} }); err != nil {
+	id, err := s.emitAck(f, event, args, func(a Args, err error) { ch <- result{a, err} }, true)
+	if err != nil {
 		return Args{}, err
 	}
 	select {
 	case r := <-ch:
 		return r.args, r.err
 	case <-ctx.Done():
+		s.cancelAck(id)
 		return Args{}, ctx.Err()
 	}
 }
 
 // expectAck registers the handler of acknowledgement id. It reports false
 // if the socket is gone.
-func (s *Socket) expectAck(id uint64, fn AckHandler) bool {
+func (s *Socket) expectAck(id uint64, fn AckHandler, waiter bool) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.gone {
@@ -449,7 +462,7 @@ func (s *Socket) expectAck(id uint64, fn AckHandler) bool {
 	if s.acks == nil {
 		s.acks = make(map[uint64]*pendingAck)
 	}
-	s.acks[id] = &pendingAck{fn: fn}
+	s.acks[id] = &pendingAck{fn: fn, waiter: waiter}
 	return true
 }
 
@@ -480,6 +493,26 @@ func (s *Socket) takeAck(id uint64) *pendingAck {
 
 func (s *Socket) cancelAck(id uint64) { s.takeAck(id) }
 
+// failWaiters fails the acknowledgements that an EmitWithAck waits for with
+// ErrDisconnected: the session closed, and none can come.
+func (s *Socket) failWaiters() {
+	var ws []*pendingAck
+	s.mu.Lock()
+	for id, a := range s.acks {
+		if a.waiter {
+			delete(s.acks, id)
+			if a.timer != nil {
+				a.timer.Stop()
+			}
+			ws = append(ws, a)
+		}
+	}
+	s.mu.Unlock()
+	for _, a := range ws {
+		s.guard(func() error { a.fn(Args{}, ErrDisconnected); return nil })
+	}
+}
+
 // onConnect completes the connection: the socket joins its own room and
 // the client gets the CONNECT reply.
 func (s *Socket) onConnect() {
@@ -495,11 +528,6 @@ func (s *Socket) onPacket(p *parser.Packet) {
 	switch p.Type {
 	case parser.Event:
 		s.onEvent(p)
-	case parser.Ack:
-		if a := s.takeAck(p.ID); a != nil {
-			args := parser.NewArgs(p.Data, p.Attachments)
-			s.guard(func() error { a.fn(args, nil); return nil })
-		}
 	case parser.Disconnect:
 		s.onClose(ReasonClientNamespaceDisconnect, nil)
 	}

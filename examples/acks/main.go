@@ -40,22 +40,20 @@ func newServer(wait time.Duration) *socketio.Server {
 			e.Ack(a + b)
 		})
 
-		// The server asks. The answer is read on the connection's delivery
-		// path, which a handler holds until it returns: wait for it on a
-		// goroutine (or in a handler wrapped with socketio.Async), never in
-		// the handler itself, which would only see ErrTimeout.
-		go func() {
-			name := "stranger"
-			// err is socketio.ErrTimeout if no answer came in time.
-			args, err := s.Timeout(wait).EmitWithAck(s.Context(), "name?")
-			if err == nil {
-				err = args.Bind(&name)
-			}
-			if err != nil {
-				log.Printf("%s: no name: %v", s.ID(), err)
-			}
-			s.Emit("welcome", name)
-		}()
+		// The server asks, and waits for the answer: a connection handler
+		// (or an event handler) may, as the client's answer is read while
+		// it waits. The connection's events wait for it meanwhile (on a
+		// goroutine of its own, it would let them through).
+		name := "stranger"
+		// err is socketio.ErrTimeout if no answer came in time.
+		args, err := s.Timeout(wait).EmitWithAck(s.Context(), "name?")
+		if err == nil {
+			err = args.Bind(&name)
+		}
+		if err != nil {
+			log.Printf("%s: no name: %v", s.ID(), err)
+		}
+		s.Emit("welcome", name)
 
 		// The same without blocking: an AckHandler, last argument of Emit,
 		// is called with the answer, ErrTimeout, or ErrDisconnected.

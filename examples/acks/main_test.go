@@ -30,14 +30,14 @@ func TestAcks(t *testing.T) {
 	c.Connect("/", "")
 	id := askedID(t, c, "name?", "")
 
-	// The server waits for the name on a goroutine: the connection's
-	// events are handled meanwhile, acks included.
+	// The connection handler waits for the name; an event sent meanwhile
+	// waits for it, and is handled once it returns.
 	c.Send(`421["add",1,2]`)
+	c.Send(`43` + id + `["Ann"]`)
+	c.Expect(`42["welcome","Ann"]`)
 	c.Expect(`431[3]`)
 	c.Send(`422["add","x"]`)
 	c.Expect(`432[null,"add takes two numbers"]`)
-	c.Send(`43` + id + `["Ann"]`)
-	c.Expect(`42["welcome","Ann"]`)
 
 	c.Send(`42["quiz"]`)
 	id = askedID(t, c, "question", `,"2+2?"`)
