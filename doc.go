@@ -39,8 +39,10 @@
 // event's arguments stay JSON until the handler decodes them into the Go
 // values it wants (Event.Bind, Event.Decode, or Typed for the common one
 // argument case). Binary data ([]byte) may sit anywhere in emitted values
-// and comes back as []byte. An acknowledgement is a function value: the
-// AckHandler passed last to Emit, or Event.Ack in a handler.
+// and comes back as []byte. An Args passed to Emit or Ack is spread, so
+// that s.Emit("x", e.Args) forwards an event's arguments as they came. An
+// acknowledgement is a function value: the AckHandler passed last to
+// Emit, or Event.Ack in a handler.
 //
 // # Concurrency
 //

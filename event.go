@@ -28,7 +28,8 @@ func (e *Event) Socket() *Socket { return e.socket }
 func (e *Event) WantsAck() bool { return e.hasAck }
 
 // Ack sends the acknowledgement with args. Only the first call sends; it
-// fails with ErrNoAck when the client asked for none or it was sent.
+// fails with ErrNoAck when the client asked for none or it was sent. An
+// Args among args is spread, as in Socket.Emit.
 func (e *Event) Ack(args ...any) error {
 	if !e.hasAck || !e.acked.CompareAndSwap(false, true) {
 		return ErrNoAck
@@ -36,10 +37,11 @@ func (e *Event) Ack(args ...any) error {
 	p := parser.Packet{Type: parser.Ack, Namespace: e.socket.nsp.name, ID: e.ackID, HasID: true}
 	text := startText(&p, argsSize(args))
 	start := len(text)
-	text, err := parser.AppendArray(text, &p.Attachments, args...)
+	text, err := appendArgs(append(text, '['), &p.Attachments, args)
 	if err != nil {
 		return err
 	}
+	text = append(text, ']')
 	return e.socket.client.writeText(&p, finishText(&p, text, start), false, false)
 }
 

@@ -360,3 +360,43 @@ func TestWaitingHandlerSeesTheClose(t *testing.T) {
 		ev.want(t, "ask: "+socketio.ErrDisconnected.Error(), "last", "disconnect: transport close")
 	})
 }
+
+// Forwarding an event's arguments is one line that cannot nest them: an
+// Args passed to Emit or Ack is spread, each argument sent exactly as it
+// came (every digit of a number, an object's key order, binary data).
+func TestForwardArgs(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, nil)
+		e.srv.OnConnection(func(s *socketio.Socket) {
+			s.On("fwd", func(e *socketio.Event) {
+				s.Emit("back", e.Args)
+				s.Emit("tail", "first", e.Args.Slice(2), "last")
+				e.Ack(e.Args)
+			})
+			s.On("odd", func(e *socketio.Event) { s.Emit("back", e.Args) })
+		})
+		c := e.client(m)
+		c.connect("/", "")
+		in := `[{"_placeholder":true,"num":1},12345678901234567890123,{"b":1,"a":[{"_placeholder":true,"num":0}]},"two"]`
+		c.send(&parser.Packet{Type: parser.Event, ID: 3, HasID: true,
+			Data:        []byte(`["fwd",` + in[1:]),
+			Attachments: [][]byte{{0xa}, {0xb}}})
+		for _, w := range []string{
+			`52-["back",{"_placeholder":true,"num":1},12345678901234567890123,{"b":1,"a":[{"_placeholder":true,"num":0}]},"two"]+` + "\x0a+\x0b",
+			`52-["tail","first",{"b":1,"a":[{"_placeholder":true,"num":0}]},"two","last"]+` + "\x0a+\x0b",
+			`62-3[{"_placeholder":true,"num":1},12345678901234567890123,{"b":1,"a":[{"_placeholder":true,"num":0}]},"two"]+` + "\x0a+\x0b",
+		} {
+			if got := c.nextText(); got != w {
+				t.Fatalf("got  %q\nwant %q", got, w)
+			}
+		}
+		// A placeholder written otherwise than JSON.stringify writes it is
+		// still carried over.
+		c.send(&parser.Packet{Type: parser.Event,
+			Data:        []byte(`["odd",{ "num": 0, "_placeholder": true },7]`),
+			Attachments: [][]byte{{0xc}}})
+		if got, w := c.nextText(), `51-["back",{"_placeholder":true,"num":0},7]+`+"\x0c"; got != w {
+			t.Fatalf("got  %q\nwant %q", got, w)
+		}
+	})
+}

@@ -313,6 +313,8 @@ func (s *Socket) OnError(h func(error)) {
 // the last argument is an AckHandler (or a func(Args, error)), the client
 // is asked for an acknowledgement, which the handler receives. Binary data
 // ([]byte) may sit anywhere in the arguments.
+// An Args among the arguments is spread, each of its arguments sent as it
+// came: s.Emit("x", e.Args) forwards an event's arguments.
 func (s *Socket) Emit(event string, args ...any) error { return s.emit(emitFlags{}, event, args) }
 
 // EmitWithAck sends an event and waits for the client's acknowledgement,

@@ -240,15 +240,11 @@ func AppendValue(dst []byte, attachments *[][]byte, v any) ([]byte, error) {
 	case map[string]any:
 		return appendMap(dst, attachments, x)
 	case Args:
-		if len(x.attachments) > 0 {
-			vals, err := x.Values()
-			if err != nil {
-				return nil, err
-			}
-			return AppendArray(dst, attachments, vals...)
+		dst, err := x.AppendElements(append(dst, '['), attachments)
+		if err != nil {
+			return nil, err
 		}
-		b, _ := x.MarshalJSON()
-		return append(dst, b...), nil
+		return append(dst, ']'), nil
 	case json.Marshaler:
 		b, err := x.MarshalJSON()
 		if err != nil {
@@ -519,4 +515,87 @@ func isEmpty(v reflect.Value) bool {
 		return v.IsZero()
 	}
 	return false
+}
+
+// AppendElements appends a's elements to dst, separated by commas, each
+// exactly as received: a number keeps every digit, an object its key
+// order. The attachments are appended to *attachments and the
+// placeholders renumbered to match. Written inside brackets, they are a's
+// JSON array; after other elements, they forward a's arguments.
+func (a Args) AppendElements(dst []byte, attachments *[][]byte) ([]byte, error) {
+	base := len(*attachments)
+	if len(a.attachments) > 0 {
+		*attachments = append(*attachments, a.attachments...)
+	}
+	for i, raw := range a.raw {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		if len(a.attachments) == 0 || !bytes.Contains(raw, placeholderKey) {
+			dst = append(dst, raw...)
+			continue
+		}
+		var err error
+		if dst, err = a.appendRenumbered(dst, attachments, raw, base); err != nil {
+			return nil, err
+		}
+	}
+	return dst, nil
+}
+
+// canonicalPlaceholder starts a placeholder as every client writes it
+// (JSON.stringify of {_placeholder: true, num}). Its quotes cannot be the
+// inside of a JSON string, where quotes are escaped.
+var canonicalPlaceholder = []byte(`{"_placeholder":true,"num":`)
+
+// appendRenumbered appends one element whose placeholders point at a's
+// attachments, which start at base in the packet being written. Canonical
+// placeholders are rewritten in place; an element with any other form is
+// decoded and written anew.
+func (a Args) appendRenumbered(dst []byte, attachments *[][]byte, raw []byte, base int) ([]byte, error) {
+	start := len(dst)
+	rest := raw
+	for {
+		i := bytes.Index(rest, canonicalPlaceholder)
+		if i < 0 {
+			dst = append(dst, rest...)
+			break
+		}
+		j := i + len(canonicalPlaceholder)
+		k := j
+		for k < len(rest) && rest[k] >= '0' && rest[k] <= '9' {
+			k++
+		}
+		n, err := strconv.Atoi(string(rest[j:k]))
+		if err != nil || k == len(rest) || rest[k] != '}' || n >= len(a.attachments) {
+			return a.appendDecoded(dst[:start], raw, base)
+		}
+		dst = append(dst, rest[:j]...)
+		dst = strconv.AppendInt(dst, int64(base+n), 10)
+		rest = rest[k:]
+	}
+	if bytes.Count(raw, placeholderKey) != bytes.Count(raw, canonicalPlaceholder) {
+		return a.appendDecoded(dst[:start], raw, base)
+	}
+	return dst, nil
+}
+
+// appendDecoded writes an element through a tree that keeps its numbers
+// as they were written, its placeholders made canonical and renumbered.
+func (a Args) appendDecoded(dst []byte, raw []byte, base int) ([]byte, error) {
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	var tree any
+	if err := d.Decode(&tree); err != nil {
+		return nil, err
+	}
+	tree = walkPlaceholders(tree, func(num json.Number) any {
+		n, err := strconv.Atoi(string(num))
+		if err != nil || n < 0 || n >= len(a.attachments) {
+			return nil
+		}
+		return json.RawMessage(append(strconv.AppendInt(slices.Clone(canonicalPlaceholder), int64(base+n), 10), '}'))
+	})
+	var none [][]byte // the tree holds no []byte
+	return AppendValue(dst, &none, tree)
 }
