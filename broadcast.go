@@ -97,13 +97,11 @@ func (b BroadcastOperator) emitWithAck(p *parser.Packet, ack AckHandler) error {
 			g.maybeDone()
 		},
 		func(a Args) {
-			var first any
-			if err := a.Decode(0, &first); err != nil {
-				first = json.RawMessage(a.Raw(0))
-			}
 			g.mu.Lock()
 			if !g.done {
-				g.responses = append(g.responses, first)
+				// The first argument, or "no argument" (the reference's
+				// undefined) for an acknowledgement without one.
+				g.responses = append(g.responses, a.Element(0))
 			}
 			g.mu.Unlock()
 			g.maybeDone()
@@ -122,10 +120,10 @@ type ackGathering struct {
 	handler AckHandler
 
 	mu        sync.Mutex
-	expected  int   // guarded by mu
-	reported  int   // guarded by mu
-	responses []any // guarded by mu
-	done      bool  // guarded by mu
+	expected  int    // guarded by mu
+	reported  int    // guarded by mu
+	responses []Args // guarded by mu
+	done      bool   // guarded by mu
 	timer     *time.Timer
 }
 
@@ -151,17 +149,7 @@ func (g *ackGathering) finish(err error) {
 	}
 	rs := g.responses
 	g.mu.Unlock()
-	g.handler(joinResponses(rs), err)
-}
-
-// joinResponses makes one Args of the clients' first arguments.
-func joinResponses(rs []any) Args {
-	var att [][]byte
-	data, err := parser.AppendArray(nil, &att, rs...)
-	if err != nil {
-		return Args{}
-	}
-	return parser.NewArgs(data, att)
+	g.handler(parser.JoinArgs(rs...), err)
 }
 
 // EmitWithAck is Emit with acknowledgements, waiting for them or for ctx.

@@ -297,3 +297,51 @@ func TestLeaveSeveral(t *testing.T) {
 		}
 	})
 }
+
+// A client that acknowledges a broadcast with no argument is "no
+// argument" among the responses, as the reference's undefined, not null;
+// the others come as they were sent, binary included.
+func TestBroadcastAckKeepsNoArgument(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		f := newFixture(t, m)
+		res := make(chan socketio.Args, 1)
+		err := f.e.srv.To("r1", "r2").Timeout(5*time.Second).Emit("q", socketio.AckHandler(func(a socketio.Args, err error) {
+			if err != nil {
+				t.Errorf("ack: %v", err)
+			}
+			res <- a
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		answers := map[string]*parser.Packet{
+			"a": {Type: parser.Ack, Data: []byte(`[]`)},
+			"b": {Type: parser.Ack, Data: []byte(`[null]`)},
+			"c": {Type: parser.Ack, Data: []byte(`[{"_placeholder":true,"num":0},"ignored"]`), Attachments: [][]byte{{9}}},
+		}
+		for _, name := range []string{"a", "b", "c"} {
+			p := f.clients[name].next()
+			ans := answers[name]
+			ans.ID, ans.HasID = p.ID, true
+			f.clients[name].send(ans)
+		}
+		a := <-res
+		got := map[string]bool{}
+		for i := range a.Len() {
+			var b []byte
+			switch err := a.Decode(i, &b); {
+			case errors.Is(err, parser.ErrMissingArg) && a.Raw(i) == nil:
+				got["absent"] = true
+			case err == nil && b == nil:
+				got["null"] = true
+			case err == nil && len(b) == 1 && b[0] == 9:
+				got["binary"] = true
+			default:
+				t.Errorf("response %d: %q %v", i, a.Raw(i), err)
+			}
+		}
+		if len(got) != 3 || a.Len() != 3 {
+			t.Fatalf("responses %v (%d); want absent, null and binary", got, a.Len())
+		}
+	})
+}

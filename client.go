@@ -2,6 +2,8 @@ package socketio
 
 import (
 	"encoding/json"
+	"fmt"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -187,6 +189,27 @@ func (c *client) push(w work) {
 // then disconnects the sockets if the session closed meanwhile.
 func (c *client) run() {
 	defer c.srv.handlers.Done()
+	defer func() {
+		// User code runs guarded (Socket.guard); what is left is a
+		// namespace's OfFunc test, or a bug of ours: as net/http does
+		// with a handler, log it and close this connection alone.
+		if v := recover(); v != nil {
+			c.srv.cfg.Logger.Error("socketio: panic handling a packet", "sid", c.es.ID(), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			c.mu.Lock()
+			b := c.busy
+			b.running = false
+			closing := b.closing
+			b.closing = nil
+			clear(b.queue)
+			b.queue, b.head = b.queue[:0], 0
+			c.idleLocked()
+			c.mu.Unlock()
+			c.closeForced()
+			if closing != nil {
+				c.srv.untrack(c)
+			}
+		}
+	}()
 	for {
 		c.mu.Lock()
 		b := c.busy

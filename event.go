@@ -63,8 +63,10 @@ type EventMiddleware func(e *Event) error
 //
 //	s.On("chat", socketio.Typed(func(e *socketio.Event, m ChatMessage) { ... }))
 //
-// An argument that does not decode into T is reported to the socket's
-// OnError handlers and the handler is not called.
+// When the argument is missing (parser.ErrMissingArg) or does not decode
+// into T (parser.ErrArgType), the error goes to the socket's OnError
+// handlers and h is not called. An argument sent as null is T's zero
+// value; for an optional one, take a pointer or use Event.Len.
 func Typed[T any](h func(e *Event, v T)) EventHandler {
 	return func(e *Event) {
 		var v T
@@ -73,6 +75,35 @@ func Typed[T any](h func(e *Event, v T)) EventHandler {
 			return
 		}
 		h(e, v)
+	}
+}
+
+// Typed2 is Typed for a handler that wants the first two arguments:
+//
+//	s.On("move", socketio.Typed2(func(e *socketio.Event, x, y float64) { ... }))
+func Typed2[A, B any](h func(e *Event, a A, b B)) EventHandler {
+	return func(e *Event) {
+		var a A
+		var b B
+		if err := e.Bind(&a, &b); err != nil {
+			e.socket.reportError(err)
+			return
+		}
+		h(e, a, b)
+	}
+}
+
+// Typed3 is Typed for a handler that wants the first three arguments.
+func Typed3[A, B, C any](h func(e *Event, a A, b B, c C)) EventHandler {
+	return func(e *Event) {
+		var a A
+		var b B
+		var c C
+		if err := e.Bind(&a, &b, &c); err != nil {
+			e.socket.reportError(err)
+			return
+		}
+		h(e, a, b, c)
 	}
 }
 

@@ -201,7 +201,7 @@ func TestMiddlewareOnEvents(t *testing.T) {
 		c.emit("/", -1, `["forbidden"]`)
 		c.emit("/", -1, `["panics"]`)
 		c.emit("/", -1, `["fine"]`)
-		ev.want(t, "error: not allowed", "error: socketio: handler panicked: boom", "fine ran")
+		ev.want(t, "error: not allowed", "fine ran")
 	})
 }
 
@@ -398,5 +398,65 @@ func TestForwardArgs(t *testing.T) {
 		if got, w := c.nextText(), `51-["back",{"_placeholder":true,"num":0},7]+`+"\x0c"; got != w {
 			t.Fatalf("got  %q\nwant %q", got, w)
 		}
+	})
+}
+
+// Panics, arguments that did not decode and the client's own "error"
+// events each reach their own handler.
+func TestErrorKindsApart(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, nil)
+		var ev events
+		e.srv.OnPanic(func(s *socketio.Socket, err *socketio.PanicError) {
+			ev.add("panic: %v (stack: %v)", err.Value, len(err.Stack) > 0)
+		})
+		e.srv.OnConnection(func(s *socketio.Socket) {
+			s.OnError(func(err error) {
+				ev.add("error: missing=%v type=%v: %v", errors.Is(err, parser.ErrMissingArg), errors.Is(err, parser.ErrArgType), err)
+			})
+			s.On("error", func(e *socketio.Event) {
+				var msg string
+				e.Bind(&msg)
+				ev.add("client error event: %s", msg)
+			})
+			s.On("panics", func(*socketio.Event) { panic("boom") })
+			s.On("num", socketio.Typed(func(e *socketio.Event, n int) { ev.add("num %d", n) }))
+		})
+		c := e.client(m)
+		c.connect("/", "")
+		c.emit("/", -1, `["panics"]`)
+		c.emit("/", -1, `["num","x"]`)
+		c.emit("/", -1, `["num"]`)
+		c.emit("/", -1, `["num",null]`)
+		c.emit("/", -1, `["error","from the client"]`)
+		ev.want(t,
+			"panic: boom (stack: true)",
+			`error: missing=false type=true: socketio: argument does not decode into the requested type: argument 0: json: cannot unmarshal string into Go value of type int`,
+			"error: missing=true type=false: socketio: missing argument: argument 0 of 0",
+			"num 0",
+			"client error event: from the client")
+	})
+}
+
+// Typed2 and Typed3 give a handler its first arguments as Go values; a
+// missing one is an error, not a zero.
+func TestTypedSeveral(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, nil)
+		var ev events
+		e.srv.OnConnection(func(s *socketio.Socket) {
+			s.OnError(func(err error) { ev.add("error: %v", errors.Is(err, parser.ErrMissingArg)) })
+			s.On("move", socketio.Typed2(func(e *socketio.Event, x, y float64) { ev.add("move %v %v", x, y) }))
+			s.On("say", socketio.Typed3(func(e *socketio.Event, who string, n int, data []byte) {
+				ev.add("say %s %d %v", who, n, data)
+			}))
+		})
+		c := e.client(m)
+		c.connect("/", "")
+		c.emit("/", -1, `["move",1.5,0]`)
+		c.emit("/", -1, `["move",1.5]`)
+		c.send(&parser.Packet{Type: parser.Event, Data: []byte(`["say","ann",2,{"_placeholder":true,"num":0}]`), Attachments: [][]byte{{7}}})
+		c.emit("/", -1, `["say","ann",2]`)
+		ev.want(t, "move 1.5 0", "error: true", "say ann 2 [7]", "error: true")
 	})
 }

@@ -3,6 +3,7 @@ package socketio
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"regexp"
@@ -31,6 +32,7 @@ type Server struct {
 	parents  []*ParentNamespace    // guarded by mu
 	clients  map[*client]struct{}  // guarded by mu
 	onNewNsp []func(*Namespace)    // guarded by mu
+	onPanic  []PanicHandler        // guarded by mu
 	closing  bool                  // guarded by mu
 }
 
@@ -328,4 +330,35 @@ func (srv *Server) openSession(es *engineio.Session) engineio.SessionHandler {
 	}
 	c.startConnectTimeout()
 	return c
+}
+
+// PanicHandler is told of a panic recovered from a handler of s.
+type PanicHandler func(s *Socket, err *PanicError)
+
+// OnPanic registers a handler for the panics recovered from the
+// application's handlers (middleware, connection, event, acknowledgement,
+// disconnect and error handlers). The panic is logged either way; the
+// handler runs on the goroutine that recovered it, after the log.
+func (srv *Server) OnPanic(h PanicHandler) {
+	srv.mu.Lock()
+	srv.onPanic = append(srv.onPanic, h)
+	srv.mu.Unlock()
+}
+
+// reportPanic hands a recovered panic to the OnPanic handlers. A panic in
+// one of them is logged, not reported again.
+func (srv *Server) reportPanic(s *Socket, pe *PanicError) {
+	srv.mu.RLock()
+	hs := slices.Clone(srv.onPanic)
+	srv.mu.RUnlock()
+	for _, h := range hs {
+		func() {
+			defer func() {
+				if v := recover(); v != nil {
+					srv.cfg.Logger.Error("socketio: panic in panic handler", "socket", s.id, "panic", fmt.Sprint(v))
+				}
+			}()
+			h(s, pe)
+		}()
+	}
 }

@@ -301,8 +301,13 @@ func (s *Socket) OnDisconnect(h DisconnectHandler) {
 	s.mu.Unlock()
 }
 
-// OnError registers a handler for errors: a middleware refusing an event,
-// a handler that panicked, an invalid packet on the connection.
+// OnError registers a handler for the errors in what the client sent: an
+// event that a middleware of Use refused (the middleware's error),
+// arguments that Typed could not decode (wrapping parser.ErrArgType or
+// parser.ErrMissingArg), a packet that did not decode (wrapping
+// parser.ErrInvalidPacket; the connection is then closed). The client's
+// own "error" events are not errors: they go to On("error", ...) like any
+// event. Panics go to Server.OnPanic.
 func (s *Socket) OnError(h func(error)) {
 	s.mu.Lock()
 	s.onError = append(s.onError, h)
@@ -599,14 +604,15 @@ func (s *Socket) reportError(err error) {
 	}
 }
 
-// guard runs user code, turning a panic into an error that is logged and
-// reported to the OnError handlers.
+// guard runs user code, turning a panic into a *PanicError that is logged
+// and handed to the server's OnPanic handlers.
 func (s *Socket) guard(f func() error) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			err = &PanicError{Value: v, Stack: debug.Stack()}
-			s.nsp.srv.cfg.Logger.Error("socketio: panic in handler", "socket", s.id, "namespace", s.nsp.name, "panic", fmt.Sprint(v), "stack", string(err.(*PanicError).Stack))
-			s.reportError(err)
+			pe := &PanicError{Value: v, Stack: debug.Stack()}
+			s.nsp.srv.cfg.Logger.Error("socketio: panic in handler", "socket", s.id, "namespace", s.nsp.name, "panic", fmt.Sprint(v), "stack", string(pe.Stack))
+			s.nsp.srv.reportPanic(s, pe)
+			err = pe
 		}
 	}()
 	return f()

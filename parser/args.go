@@ -33,7 +33,8 @@ func NewArgs(data []byte, attachments [][]byte) Args {
 func (a Args) Len() int { return len(a.raw) }
 
 // Raw returns argument i as JSON text, with binary attachments still as
-// placeholders, or nil if there is no argument i.
+// placeholders, or nil if there is no argument i or it is absent (see
+// Element and JoinArgs: a list of responses may hold "no argument").
 func (a Args) Raw(i int) []byte {
 	if i < 0 || i >= len(a.raw) {
 		return nil
@@ -53,14 +54,19 @@ func (a Args) Slice(i int) Args {
 // value of the wrong type.
 var ErrArgType = errors.New("socketio: argument does not decode into the requested type")
 
+// ErrMissingArg is wrapped by errors about an argument that was not sent:
+// it tells a missing argument from one sent as null or zero.
+var ErrMissingArg = errors.New("socketio: missing argument")
+
 // Decode decodes argument i into v, as json.Unmarshal does. A binary
 // attachment decodes into a []byte, wherever it sits in the argument; into
 // an interface value it becomes a []byte too. A missing argument leaves v
-// unchanged.
+// unchanged and is an error wrapping ErrMissingArg; an argument sent as
+// null is not an error, and leaves v as json.Unmarshal does.
 func (a Args) Decode(i int, v any) error {
 	raw := a.Raw(i)
 	if raw == nil {
-		return nil
+		return fmt.Errorf("%w: argument %d of %d", ErrMissingArg, i, len(a.raw))
 	}
 	if err := decodeValue(raw, a.attachments, v); err != nil {
 		return fmt.Errorf("%w: argument %d: %v", ErrArgType, i, err)
@@ -69,8 +75,10 @@ func (a Args) Decode(i int, v any) error {
 }
 
 // Bind decodes the arguments in order into dst: argument i into dst[i].
-// A nil dst[i] skips argument i. Missing arguments leave their dst
-// unchanged; extra arguments are ignored.
+// A nil dst[i] skips argument i; extra arguments are ignored. It stops at
+// the first error: an argument that does not decode (ErrArgType), or one
+// that is missing (ErrMissingArg), the arguments before it decoded. For
+// optional trailing arguments, look at Len first.
 func (a Args) Bind(dst ...any) error {
 	for i, v := range dst {
 		if v == nil {
@@ -84,10 +92,14 @@ func (a Args) Bind(dst ...any) error {
 }
 
 // Values decodes every argument into a Go value (as json.Unmarshal into
-// an interface would, with []byte for binary attachments).
+// an interface would, with []byte for binary attachments); an absent
+// argument is nil.
 func (a Args) Values() ([]any, error) {
 	out := make([]any, len(a.raw))
 	for i := range a.raw {
+		if a.raw[i] == nil {
+			continue // absent: nil, as null
+		}
 		if err := a.Decode(i, &out[i]); err != nil {
 			return nil, err
 		}
@@ -96,12 +108,16 @@ func (a Args) Values() ([]any, error) {
 }
 
 // MarshalJSON returns the arguments as a JSON array, attachments still as
-// placeholders.
+// placeholders, an absent argument as null (as JSON.stringify writes
+// undefined in an array).
 func (a Args) MarshalJSON() ([]byte, error) {
 	b := []byte{'['}
 	for i, r := range a.raw {
 		if i > 0 {
 			b = append(b, ',')
+		}
+		if r == nil {
+			r = []byte("null") // absent
 		}
 		b = append(b, r...)
 	}
@@ -531,12 +547,16 @@ func (a Args) AppendElements(dst []byte, attachments *[][]byte) ([]byte, error) 
 		if i > 0 {
 			dst = append(dst, ',')
 		}
+		if raw == nil {
+			dst = append(dst, "null"...) // absent: JSON.stringify writes undefined so in an array
+			continue
+		}
 		if len(a.attachments) == 0 || !bytes.Contains(raw, placeholderKey) {
 			dst = append(dst, raw...)
 			continue
 		}
 		var err error
-		if dst, err = a.appendRenumbered(dst, attachments, raw, base); err != nil {
+		if dst, err = a.appendRenumbered(dst, raw, base); err != nil {
 			return nil, err
 		}
 	}
@@ -552,7 +572,7 @@ var canonicalPlaceholder = []byte(`{"_placeholder":true,"num":`)
 // attachments, which start at base in the packet being written. Canonical
 // placeholders are rewritten in place; an element with any other form is
 // decoded and written anew.
-func (a Args) appendRenumbered(dst []byte, attachments *[][]byte, raw []byte, base int) ([]byte, error) {
+func (a Args) appendRenumbered(dst []byte, raw []byte, base int) ([]byte, error) {
 	start := len(dst)
 	rest := raw
 	for {
@@ -598,4 +618,32 @@ func (a Args) appendDecoded(dst []byte, raw []byte, base int) ([]byte, error) {
 	})
 	var none [][]byte // the tree holds no []byte
 	return AppendValue(dst, &none, tree)
+}
+
+// Element returns argument i alone: one argument, absent (Raw is nil,
+// Decode fails with ErrMissingArg) if a has no argument i.
+func (a Args) Element(i int) Args {
+	return Args{raw: [][]byte{a.Raw(i)}, attachments: a.attachments}
+}
+
+// JoinArgs returns the arguments of every element of list, in order, as
+// one Args: each exactly as it came, absent ones still absent, binary
+// attachments carried over.
+func JoinArgs(list ...Args) Args {
+	var out Args
+	for _, a := range list {
+		base := len(out.attachments)
+		out.attachments = append(out.attachments, a.attachments...)
+		for _, raw := range a.raw {
+			if raw != nil && len(a.attachments) > 0 && bytes.Contains(raw, placeholderKey) {
+				r, err := a.appendRenumbered(nil, raw, base)
+				if err != nil {
+					r = []byte("null") // cannot happen: raw was decoded once
+				}
+				raw = r
+			}
+			out.raw = append(out.raw, raw)
+		}
+	}
+	return out
 }

@@ -244,7 +244,7 @@ func TestArgs(t *testing.T) {
 		t.Fatalf("Values = %#v", vals)
 	}
 	var missing = "unchanged"
-	if err := a.Decode(9, &missing); err != nil || missing != "unchanged" {
+	if err := a.Decode(9, &missing); !errors.Is(err, ErrMissingArg) || missing != "unchanged" {
 		t.Fatalf("missing arg: %q %v", missing, err)
 	}
 	if got := a.Slice(5).Len(); got != 2 {
@@ -367,5 +367,44 @@ func TestValidJSONDepth(t *testing.T) {
 				t.Errorf("%d levels of %s: validJSON = %v, json.Valid = %v", n, open, got, want)
 			}
 		}
+	}
+}
+
+// Element and JoinArgs keep each argument as it came, absent ones
+// absent, and carry binary attachments over, renumbered.
+func TestJoinArgs(t *testing.T) {
+	a := NewArgs([]byte(`[{"x":{"_placeholder":true,"num":0}},2]`), [][]byte{{0xa}})
+	b := NewArgs([]byte(`[]`), nil)
+	c := NewArgs([]byte(`[123456789012345678901234567890,{"_placeholder":true,"num":0}]`), [][]byte{{0xc}})
+	d := NewArgs([]byte(`[{"_placeholder":true,"num":0}]`), [][]byte{{0xd}})
+	j := JoinArgs(a.Element(0), b.Element(0), c.Element(0), d.Element(0))
+	if j.Len() != 4 {
+		t.Fatalf("Len = %d", j.Len())
+	}
+	if j.Raw(1) != nil {
+		t.Fatalf("absent argument: Raw = %q", j.Raw(1))
+	}
+	var v any = "unchanged"
+	if err := j.Decode(1, &v); !errors.Is(err, ErrMissingArg) || v != "unchanged" {
+		t.Fatalf("absent argument: Decode = %v, %v", v, err)
+	}
+	var att [][]byte
+	got, err := j.AppendElements(nil, &att)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"x":{"_placeholder":true,"num":0}},null,123456789012345678901234567890,{"_placeholder":true,"num":2}`
+	if string(got) != want {
+		t.Fatalf("elements %s\nwant     %s", got, want)
+	}
+	if len(att) != 3 || att[0][0] != 0xa || att[2][0] != 0xd {
+		t.Fatalf("attachments %x", att)
+	}
+	vals, err := j.Values()
+	if err != nil || vals[1] != nil || !bytes.Equal(vals[3].([]byte), []byte{0xd}) {
+		t.Fatalf("Values = %#v, %v", vals, err)
+	}
+	if m, _ := j.MarshalJSON(); !strings.Contains(string(m), ",null,") {
+		t.Fatalf("MarshalJSON = %s", m)
 	}
 }
