@@ -189,10 +189,16 @@ func (b BroadcastOperator) SocketsJoin(rooms ...string) { b.nsp.adapter.AddSocke
 // SocketsLeave makes the selected sockets leave rooms.
 func (b BroadcastOperator) SocketsLeave(rooms ...string) { b.nsp.adapter.DelSockets(b.opts(), rooms) }
 
-// DisconnectSockets disconnects the selected sockets; close also closes
-// their connections.
-func (b BroadcastOperator) DisconnectSockets(close bool) {
-	b.nsp.adapter.DisconnectSockets(b.opts(), close)
+// DisconnectSockets disconnects the selected sockets from the namespace,
+// as Socket.Disconnect does.
+func (b BroadcastOperator) DisconnectSockets() {
+	b.nsp.adapter.DisconnectSockets(b.opts(), false)
+}
+
+// CloseSockets closes the connections of the selected sockets, as
+// Socket.Close does: the reference's disconnectSockets(true).
+func (b BroadcastOperator) CloseSockets() {
+	b.nsp.adapter.DisconnectSockets(b.opts(), true)
 }
 
 // waitAck emits with an acknowledgement handler and waits for it, or for

@@ -230,7 +230,7 @@ func TestSocketsUtilities(t *testing.T) {
 
 		var ev events
 		f.socket(t, "c").OnDisconnect(func(r socketio.DisconnectReason, _ error) { ev.add("c: %s", r) })
-		srv.In("r2").Except("r1").DisconnectSockets(false)
+		srv.In("r2").Except("r1").DisconnectSockets()
 		if got := f.clients["c"].nextText(); got != "1" {
 			t.Fatalf("c got %s, want a DISCONNECT", got)
 		}
@@ -239,6 +239,15 @@ func TestSocketsUtilities(t *testing.T) {
 		if n := len(srv.Sockets()); n != 2 {
 			t.Fatalf("%d sockets left", n)
 		}
+
+		f.socket(t, "b").OnDisconnect(func(r socketio.DisconnectReason, _ error) { ev.add("b: %s", r) })
+		srv.In(f.ids["b"]).CloseSockets()
+		if got := f.clients["b"].nextText(); got != "1" {
+			t.Fatalf("b got %s, want a DISCONNECT", got)
+		}
+		f.clients["b"].WantClosedByServer()
+		ev.want(t, "c: server namespace disconnect", "b: server namespace disconnect")
+		delete(f.clients, "b")
 	})
 }
 

@@ -371,11 +371,11 @@ func (c *client) closeForced() {
 	c.es.Close()
 }
 
-// disconnectAll is Socket.DisconnectAll: every socket of the connection
+// disconnectAll is Socket.Close: every socket of the connection
 // leaves its namespace with a DISCONNECT, then the connection closes.
 func (c *client) disconnectAll() {
 	for _, s := range c.socketList() {
-		s.Disconnect(false)
+		s.Disconnect()
 	}
 	c.es.Close()
 }

@@ -44,13 +44,13 @@ func TestDisconnectReasons(t *testing.T) {
 			}
 		}},
 		{"server namespace disconnect", "server namespace disconnect", func(t *testing.T, e *env, c *client, s *socketio.Socket) {
-			s.Disconnect(false)
+			s.Disconnect()
 			if got := c.nextText(); got != "1" {
 				t.Fatalf("client got %s, want DISCONNECT", got)
 			}
 		}},
 		{"disconnect and close", "server namespace disconnect", func(t *testing.T, e *env, c *client, s *socketio.Socket) {
-			s.Disconnect(true)
+			s.Close()
 			if got := c.nextText(); got != "1" {
 				t.Fatalf("client got %s, want DISCONNECT", got)
 			}

@@ -33,7 +33,7 @@ const (
 	ReasonForcedServerClose
 	// ReasonClientNamespaceDisconnect: the client left the namespace.
 	ReasonClientNamespaceDisconnect
-	// ReasonServerNamespaceDisconnect: Socket.Disconnect(false).
+	// ReasonServerNamespaceDisconnect: Socket.Disconnect.
 	ReasonServerNamespaceDisconnect
 )
 

@@ -150,7 +150,10 @@ func (n *Namespace) SocketsJoin(rooms ...string) { n.broadcast().SocketsJoin(roo
 func (n *Namespace) SocketsLeave(rooms ...string) { n.broadcast().SocketsLeave(rooms...) }
 
 // DisconnectSockets disconnects every socket of the namespace.
-func (n *Namespace) DisconnectSockets(close bool) { n.broadcast().DisconnectSockets(close) }
+func (n *Namespace) DisconnectSockets() { n.broadcast().DisconnectSockets() }
+
+// CloseSockets closes the connections of every socket of the namespace.
+func (n *Namespace) CloseSockets() { n.broadcast().CloseSockets() }
 
 // ServerSideEmit sends an event to the other servers of the cluster,
 // where OnServerSideEmit handlers receive it; with the in-memory adapter it
@@ -321,7 +324,11 @@ func (v nspView) CancelAck(id string, ackID uint64) {
 
 func (v nspView) Disconnect(id string, close bool) {
 	if s := v.n.Socket(id); s != nil {
-		s.Disconnect(close)
+		if close {
+			s.Close()
+		} else {
+			s.Disconnect()
+		}
 	}
 }
 

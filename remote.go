@@ -34,5 +34,8 @@ func (r *RemoteSocket) Join(rooms ...string) { r.self().SocketsJoin(rooms...) }
 // Leave removes the socket from rooms.
 func (r *RemoteSocket) Leave(rooms ...string) { r.self().SocketsLeave(rooms...) }
 
-// Disconnect disconnects the socket.
-func (r *RemoteSocket) Disconnect(close bool) { r.self().DisconnectSockets(close) }
+// Disconnect disconnects the socket from its namespace.
+func (r *RemoteSocket) Disconnect() { r.self().DisconnectSockets() }
+
+// Close closes the socket's connection, as Socket.Close does.
+func (r *RemoteSocket) Close() { r.self().CloseSockets() }

@@ -247,7 +247,10 @@ func (srv *Server) SocketsJoin(rooms ...string) { srv.main.SocketsJoin(rooms...)
 func (srv *Server) SocketsLeave(rooms ...string) { srv.main.SocketsLeave(rooms...) }
 
 // DisconnectSockets disconnects every socket of "/".
-func (srv *Server) DisconnectSockets(close bool) { srv.main.DisconnectSockets(close) }
+func (srv *Server) DisconnectSockets() { srv.main.DisconnectSockets() }
+
+// CloseSockets closes the connections of every socket of "/".
+func (srv *Server) CloseSockets() { srv.main.CloseSockets() }
 
 // Shutdown disconnects every socket with ReasonServerShuttingDown, stops
 // accepting connections, and closes the Engine.IO sessions gracefully,

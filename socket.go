@@ -367,18 +367,24 @@ func (s *Socket) Broadcast() BroadcastOperator {
 func (s *Socket) Local() BroadcastOperator { return s.Broadcast().Local() }
 
 // Disconnect disconnects the socket from its namespace, with a DISCONNECT
-// packet to the client (reason ReasonServerNamespaceDisconnect). With
-// close, the whole connection is closed, for all its namespaces.
-func (s *Socket) Disconnect(close bool) {
+// packet to the client (reason ReasonServerNamespaceDisconnect). The
+// connection stays, with its other namespaces: the reference's
+// socket.disconnect().
+func (s *Socket) Disconnect() {
 	if !s.Connected() {
-		return
-	}
-	if close {
-		s.client.disconnectAll()
 		return
 	}
 	s.client.writePacket(&parser.Packet{Type: parser.Disconnect, Namespace: s.nsp.name}, false, false)
 	s.onClose(ReasonServerNamespaceDisconnect, nil)
+}
+
+// Close disconnects every socket of the client's connection, this one and
+// those of its other namespaces, each as Disconnect does, then closes the
+// connection: the reference's socket.disconnect(true).
+func (s *Socket) Close() {
+	if s.Connected() {
+		s.client.disconnectAll()
+	}
 }
 
 // takeAck removes a trailing acknowledgement handler from args.

@@ -941,8 +941,8 @@ func (g sioGone) String() string { return g.role + " " + g.nsp + ": " + g.reason
 
 // TestSocketIODisconnectReasons: the client's socket.disconnect() ("client
 // namespace disconnect" / "io client disconnect"), the server's
-// Disconnect(false) ("server namespace disconnect" / "io server
-// disconnect"), Disconnect(true) (the same, for every namespace of the
+// Disconnect() ("server namespace disconnect" / "io server
+// disconnect"), Close() (the same, for every namespace of the
 // connection, which then closes), and the client closing its Engine.IO
 // connection ("transport close" / "forced close", then the client
 // reconnects by itself).
@@ -955,8 +955,8 @@ func TestSocketIODisconnectReasons(t *testing.T) {
 				var a struct{ Role string }
 				json.Unmarshal(s.Handshake().Auth, &a)
 				connected <- sioGone{a.Role, s.Namespace().Name(), s.ID()}
-				s.On("kick-me", func(e *socketio.Event) { s.Disconnect(false) })
-				s.On("close-me", func(e *socketio.Event) { s.Disconnect(true) })
+				s.On("kick-me", func(e *socketio.Event) { s.Disconnect() })
+				s.On("close-me", func(e *socketio.Event) { s.Close() })
 				s.On("hello-again", func(e *socketio.Event) { e.Ack("hello") })
 				s.OnDisconnect(func(r socketio.DisconnectReason, _ error) {
 					gone <- sioGone{a.Role, s.Namespace().Name(), r.String()}
@@ -997,7 +997,7 @@ func TestSocketIODisconnectReasons(t *testing.T) {
 		}
 
 		// Client side. The order of the DISCONNECT packets of
-		// Disconnect(true) is not specified.
+		// Close is not specified.
 		var reasons []string
 		for _, d := range c.all("disconnect") {
 			r := fmt.Sprintf("%s %s: %s, active %v", d.str("client"), d.str("nsp"), d.str("reason"), d.flag("active"))
