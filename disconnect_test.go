@@ -138,7 +138,7 @@ func TestShutdownRefusesNewConnections(t *testing.T) {
 
 func TestSlowClientIsDisconnected(t *testing.T) {
 	run(t, func(t *testing.T, m mode) {
-		e := newEnv(t, &socketio.Options{Options: engineio.Options{MaxQueuedBytes: 64 << 10}})
+		e := newEnv(t, &socketio.Options{MaxQueuedBytes: 64 << 10})
 		var ev events
 		var refs socketRef
 		disconnectRecorder(e, &ev, &refs)
@@ -233,7 +233,7 @@ func TestStrings(t *testing.T) {
 // handlers take.
 func TestOverflowDoesNotRunHandlersInsideEmit(t *testing.T) {
 	run(t, func(t *testing.T, m mode) {
-		e := newEnv(t, &socketio.Options{Options: engineio.Options{MaxQueuedBytes: 10000}})
+		e := newEnv(t, &socketio.Options{MaxQueuedBytes: 10000})
 		// The application's lock, as a channel so that a deadlock is
 		// reported by synctest instead of hanging the test.
 		appMu := make(chan struct{}, 1)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	socketio "github.com/ab218a8d/socketio"
-	"github.com/ab218a8d/socketio/engineio"
 )
 
 func Example() {
@@ -83,13 +82,15 @@ func ExampleBroadcastOperator_EmitWithAck() {
 	// Output: 0 <nil>
 }
 
-// Options embed the Engine.IO options.
+// A server is configured from this package alone; a nil *Options gives the
+// reference's defaults.
 func ExampleNewServer() {
 	srv := socketio.NewServer(&socketio.Options{
-		Options: engineio.Options{
-			PingInterval: 10 * time.Second,
-			CORS:         &engineio.CORSOptions{Origins: []string{"https://example.com"}},
-		},
+		PingInterval:      10 * time.Second,
+		MaxHTTPBufferSize: 2e6,
+		CORS:              &socketio.CORSOptions{Origins: []string{"https://example.com"}},
+		// CORS does not cover WebSocket: check the origin of both transports.
+		AllowRequest:   socketio.AllowOrigins("https://example.com"),
 		ConnectTimeout: 10 * time.Second,
 	})
 	defer srv.Close()

@@ -44,7 +44,8 @@ func NewServer(opts *Options) *Server {
 		nsps:    make(map[string]*Namespace),
 		clients: make(map[*client]struct{}),
 	}
-	srv.engine = engineio.NewServer(engineio.HandlerFunc(srv.openSession), &srv.cfg.Options.Options)
+	eo := srv.cfg.engineOptions()
+	srv.engine = engineio.NewServer(engineio.HandlerFunc(srv.openSession), &eo)
 	srv.main = srv.Of("/")
 	return srv
 }

@@ -34,7 +34,8 @@ var sioModesPair = modes[:2]
 // sioOptions are the server options of the tests that are not about the
 // heartbeat (see baseOptions).
 func sioOptions() *socketio.Options {
-	return &socketio.Options{Options: *baseOptions()}
+	b := baseOptions()
+	return &socketio.Options{PingInterval: b.PingInterval, PingTimeout: b.PingTimeout}
 }
 
 // sioServer is a socketio.Server mounted at /socket.io/ on a loopback port.

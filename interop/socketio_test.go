@@ -658,7 +658,7 @@ func TestSocketIOVolatile(t *testing.T) {
 		errs := make(chan error, 2*count)
 		// No ping during the test (it would make the session writable, or
 		// not, at odd times); a write may block for the freeze.
-		opts := &socketio.Options{Options: engineio.Options{PingInterval: 10 * time.Second, PingTimeout: 5 * time.Second, MaxQueuedBytes: 64 << 20}}
+		opts := &socketio.Options{PingInterval: 10 * time.Second, PingTimeout: 5 * time.Second, MaxQueuedBytes: 64 << 20}
 		ts := startSIOServer(t, opts, func(srv *socketio.Server) {
 			srv.OnConnection(func(s *socketio.Socket) {
 				s.On("phase1", func(e *socketio.Event) {
@@ -1047,7 +1047,7 @@ func TestSocketIOTransportClose(t *testing.T) {
 		gone := make(chan string, 1)
 		// No ping while the test runs: over polling a GET is then always
 		// pending, and its abort is what the server sees.
-		opts := &socketio.Options{Options: engineio.Options{PingInterval: 10 * time.Second, PingTimeout: 5 * time.Second}}
+		opts := &socketio.Options{PingInterval: 10 * time.Second, PingTimeout: 5 * time.Second}
 		ts := startSIOServer(t, opts, func(srv *socketio.Server) {
 			srv.OnConnection(func(s *socketio.Socket) {
 				es := s.Conn()
@@ -1090,7 +1090,7 @@ func TestSocketIOPingTimeout(t *testing.T) {
 	sioForModes(t, modes, func(t *testing.T, m mode) {
 		gone := make(chan string, 4)
 		var ids sioRecorder
-		opts := &socketio.Options{Options: engineio.Options{PingInterval: interval, PingTimeout: timeout}}
+		opts := &socketio.Options{PingInterval: interval, PingTimeout: timeout}
 		ts := startSIOServer(t, opts, func(srv *socketio.Server) {
 			srv.OnConnection(func(s *socketio.Socket) {
 				ids.add(s.ID())

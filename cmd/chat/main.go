@@ -53,7 +53,7 @@ func main() {
 	}
 	var opts socketio.Options
 	if *polling {
-		opts.Transports = []engineio.Transport{engineio.Polling}
+		opts.Transports = []socketio.Transport{socketio.Polling}
 	}
 	a, err := newApp(dir, opts)
 	if err != nil {

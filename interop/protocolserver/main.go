@@ -78,7 +78,8 @@ func main() {
 	}
 }
 
-// suiteEngineOptions are the Engine.IO options both suites expect.
+// suiteEngineOptions are the Engine.IO options both suites expect (the
+// Socket.IO server sets the same).
 func suiteEngineOptions() engineio.Options {
 	return engineio.Options{
 		PingInterval:      300 * time.Millisecond,
@@ -90,7 +91,13 @@ func suiteEngineOptions() engineio.Options {
 
 // socketioServer is the reference configuration of the Socket.IO v5 suite.
 func socketioServer() *socketio.Server {
-	srv := socketio.NewServer(&socketio.Options{Options: suiteEngineOptions(), ConnectTimeout: time.Second})
+	srv := socketio.NewServer(&socketio.Options{
+		PingInterval:      300 * time.Millisecond,
+		PingTimeout:       200 * time.Millisecond,
+		MaxHTTPBufferSize: 1e6,
+		CORS:              &socketio.CORSOptions{Origins: []string{"*"}},
+		ConnectTimeout:    time.Second,
+	})
 	sendAuth := func(s *socketio.Socket) { s.Emit("auth", s.Handshake().Auth) }
 	srv.OnConnection(func(s *socketio.Socket) {
 		sendAuth(s)
