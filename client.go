@@ -17,11 +17,10 @@ import (
 // it multiplexes, one per namespace: the reference's Client.
 //
 // Its OnMessage runs on the session's delivery path, which reads the
-// transport. It decodes there, and answers an acknowledgement that an
-// EmitWithAck waits for at once; every other packet (events, the user's
-// acknowledgement handlers, connects and disconnects) goes to the
-// connection's handler goroutine, which runs them one at a time, in the
-// order the client sent them. So a handler that waits on the client (an
+// transport. It decodes there and answers acknowledgements as they come
+// (onAck); every other packet (events, connects, disconnects) goes to the
+// connection's handler goroutine, which handles them one at a time, in
+// the order the client sent them. So a handler that waits on the client (an
 // EmitWithAck) waits while the transport is still read, and gets its
 // acknowledgement. The goroutine starts when a packet arrives and ends
 // when none is left: an idle connection has none.
@@ -48,7 +47,7 @@ type client struct {
 type clientBusy struct {
 	timer *time.Timer // the connect timeout, until a namespace is joined
 	// queue is what waits for the handler goroutine, in order.
-	queue []work
+	queue []*parser.Packet
 	head  int // the next item of queue
 	// running is set while a handler goroutine owns the queue: it is the
 	// only one that takes from it.
@@ -63,14 +62,6 @@ type clientBusy struct {
 type closeCause struct {
 	reason DisconnectReason
 	desc   error
-}
-
-// work is one item for the handler goroutine: a packet for the
-// connection, or (ack set) an acknowledgement for s's handler.
-type work struct {
-	p   *parser.Packet
-	s   *Socket
-	ack *pendingAck
 }
 
 var busyPool = sync.Pool{New: func() any { return new(clientBusy) }}
@@ -150,32 +141,39 @@ func (c *client) OnMessage(m engineio.Message) {
 			return
 		}
 	}
-	c.push(work{p: p})
+	c.push(p)
 }
 
-// onAck answers an acknowledgement: at once if an EmitWithAck waits for
-// it, else on the handler goroutine, in order with the events.
+// onAck answers an acknowledgement as it arrives, as the reference does:
+// at once if an EmitWithAck waits for it, else on a goroutine of its own,
+// so that the application's AckHandler may block or wait for the client
+// too, and need not wait for a handler that may be waiting for it.
 func (c *client) onAck(s *Socket, p *parser.Packet) {
 	a := s.takeAck(p.ID)
-	switch {
-	case a == nil:
-	case a.waiter:
-		args := parser.NewArgs(p.Data, p.Attachments)
-		s.guard(func() error { a.fn(args, nil); return nil })
-	default:
-		c.push(work{p: p, s: s, ack: a})
+	if a == nil {
+		return
 	}
+	args := parser.NewArgs(p.Data, p.Attachments)
+	if a.waiter {
+		s.guard(func() error { a.fn(args, nil); return nil })
+		return
+	}
+	c.srv.handlers.Add(1)
+	go func() {
+		defer c.srv.handlers.Done()
+		s.guard(func() error { a.fn(args, nil); return nil })
+	}()
 }
 
-// push queues w for the handler goroutine, starting it if none runs.
-func (c *client) push(w work) {
+// push queues p for the handler goroutine, starting it if none runs.
+func (c *client) push(p *parser.Packet) {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
 		return
 	}
 	b := c.busyLocked()
-	b.queue = append(b.queue, w)
+	b.queue = append(b.queue, p)
 	start := !b.running
 	b.running = true
 	c.mu.Unlock()
@@ -225,18 +223,13 @@ func (c *client) run() {
 			}
 			return
 		}
-		w := b.queue[b.head]
-		b.queue[b.head] = work{}
+		p := b.queue[b.head]
+		b.queue[b.head] = nil
 		if b.head++; b.head == len(b.queue) {
 			b.queue, b.head = b.queue[:0], 0
 		}
 		c.mu.Unlock()
-		if w.ack != nil {
-			args := parser.NewArgs(w.p.Data, w.p.Attachments)
-			w.s.guard(func() error { w.ack.fn(args, nil); return nil })
-			continue
-		}
-		c.dispatch(w.p)
+		c.dispatch(p)
 	}
 }
 

@@ -49,17 +49,20 @@
 // Every method is safe for concurrent use. The packets of one connection
 // are handled one at a time, in the order the client sent them, on that
 // connection's handler goroutine: connection middleware, connection
-// handlers, event middleware and handlers, acknowledgement handlers and
-// disconnect handlers. They may block, which delays that connection's next
-// events only, and they may wait for the client (EmitWithAck), whose
-// answer is read meanwhile: the goroutine that reads the transport only
-// decodes. The handler goroutine exists while the connection has packets
-// to handle; an idle connection has none. Emit never
-// blocks on one client's network: packets go to the connection's bounded
-// queue. A client that stops reading fills its queue and is disconnected
-// with ReasonTransportError (engineio.ErrQueueFull) instead of growing the
-// server's memory. All queues together are bounded as well
-// (Options.MaxServerQueuedBytes): an Emit that finds that budget
+// handlers, event middleware and handlers. They may block, which delays
+// that connection's next events only, and they may wait for the client
+// (EmitWithAck), whose answer is read meanwhile: the goroutine that reads
+// the transport only decodes. The handler goroutine exists while the
+// connection has packets to handle; an idle connection has none.
+// Acknowledgement handlers run as the acknowledgements arrive, as in the
+// reference, each on a goroutine of its own: a handler may wait for an
+// AckHandler to report.
+//
+// Emit never blocks on one client's network: packets go to the
+// connection's bounded queue. A client that stops reading fills its queue
+// and is disconnected with ReasonTransportError (engineio.ErrQueueFull)
+// instead of growing the server's memory. All queues together are bounded
+// as well (Options.MaxServerQueuedBytes): an Emit that finds that budget
 // exhausted waits for the writers to make room, which paces a broadcaster
 // faster than the network at the rate its clients read; meanwhile the
 // connections whose backlogs have not moved for a second (clients that
@@ -68,7 +71,7 @@
 // them, a Socket's Emit does if its own connection was cut, and volatile
 // packets are dropped while the budget is exhausted. Handlers are called
 // without any library lock held; a panic in a handler is recovered,
-// logged, and reported to the socket's OnError handlers.
+// logged, and reported to the server's OnPanic handlers.
 //
 // # Disconnection
 //

@@ -460,3 +460,34 @@ func TestTypedSeveral(t *testing.T) {
 		ev.want(t, "move 1.5 0", "error: true", "say ann 2 [7]", "error: true")
 	})
 }
+
+// An acknowledgement handler runs as the acknowledgement arrives: a
+// handler may wait for it, and it may wait for the client in turn.
+func TestAckHandlerRunsAsTheAckArrives(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, nil)
+		var ev events
+		e.srv.OnConnection(func(s *socketio.Socket) {
+			s.On("go", func(e *socketio.Event) {
+				done := make(chan string)
+				s.Emit("first", socketio.AckHandler(func(a socketio.Args, err error) {
+					// Waits for the client from inside an AckHandler.
+					b, err2 := s.EmitWithAck(context.Background(), "second")
+					var x, y string
+					a.Bind(&x)
+					b.Bind(&y)
+					done <- fmt.Sprintf("%s%s %v %v", x, y, err, err2)
+				}))
+				ev.add("handler got %s", <-done) // waits for the AckHandler
+			})
+		})
+		c := e.client(m)
+		c.connect("/", "")
+		c.emit("/", -1, `["go"]`)
+		p := c.next()
+		c.send(&parser.Packet{Type: parser.Ack, ID: p.ID, HasID: true, Data: []byte(`["1"]`)})
+		p = c.next()
+		c.send(&parser.Packet{Type: parser.Ack, ID: p.ID, HasID: true, Data: []byte(`["2"]`)})
+		ev.want(t, "handler got 12 <nil> <nil>")
+	})
+}

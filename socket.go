@@ -27,20 +27,20 @@ type Args = parser.Args
 // broadcast's Emit, every client, and its Args are their responses (see
 // BroadcastOperator.Emit).
 //
-// A socket's AckHandler runs on the connection's handler goroutine, in turn
-// with its event handlers; ErrTimeout comes on a timer's goroutine. A
-// broadcast's runs once, on the goroutine of the last response or of the
-// timeout, and should not block.
+// A socket's AckHandler runs when the acknowledgement arrives, as in the
+// reference, on a goroutine of its own (ErrTimeout: a timer's), while the
+// socket's event handlers run: it may block, and may wait for the client
+// in turn. A broadcast's runs once, on the goroutine of the last response
+// or of the timeout, and should not block.
 type AckHandler func(args Args, err error)
 
 // DisconnectHandler is told why a socket disconnected.
 type DisconnectHandler func(reason DisconnectReason, description error)
 
 // Socket is a client's connection to one namespace. All its methods are
-// safe for concurrent use. Its handlers (of events, acknowledgements,
-// disconnection) run one at a time, in the order the client sent what
-// they handle, on the connection's handler goroutine (see the package
-// doc's Concurrency section).
+// safe for concurrent use. Its event handlers run one at a time, in the
+// order the client sent the events, on the connection's handler goroutine
+// (see the package doc's Concurrency section).
 type Socket struct {
 	// A Socket is one of every connection's largest objects: its fields
 	// are the compact forms of what it holds, and are ordered so that the
@@ -109,9 +109,10 @@ func (s *Socket) handlersOf(event string) []EventHandler {
 type pendingAck struct {
 	fn    AckHandler
 	timer *time.Timer
-	// waiter: fn only hands the result to an EmitWithAck that waits, so
-	// it runs as soon as the acknowledgement arrives, not in turn with the
-	// handlers (one of which may be the one waiting).
+	// waiter: fn only hands the result on without blocking (to an
+	// EmitWithAck that waits, or a broadcast's gathering), so it runs on
+	// the goroutine that reads the transport, without a goroutine of its
+	// own.
 	waiter bool
 }
 

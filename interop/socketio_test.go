@@ -330,38 +330,36 @@ func TestSocketIOEmitsAndAcks(t *testing.T) {
 				})
 				s.On("empty-ack", func(e *socketio.Event) { e.Ack() })
 				s.On("serve-me", func(e *socketio.Event) {
-					// EmitWithAck waits for the client; the acknowledgement
-					// comes on this connection's delivery path, so it must
-					// not be waited for in a handler.
-					go func() {
-						var r served
-						type ack struct {
-							args socketio.Args
-							err  error
-						}
-						ch := make(chan ack, 2)
-						r.errs = append(r.errs, s.Timeout(5*time.Second).Emit("ask", "q1", 1, socketio.AckHandler(func(a socketio.Args, err error) { ch <- ack{a, err} })))
-						select {
-						case a := <-ch:
-							r.ask, r.errs = sioNorm(a.args), append(r.errs, a.err)
-						case <-time.After(10 * time.Second):
-							r.errs = append(r.errs, errors.New("no acknowledgement of ask"))
-						}
-						ctx, cancel := sioContext()
-						a2, err := s.EmitWithAck(ctx, "ask2", "q2")
-						cancel()
-						r.ask2, r.errs = sioNorm(a2), append(r.errs, err)
-						r.errs = append(r.errs, s.Emit("ask3", "q3", func(a socketio.Args, err error) { ch <- ack{a, err} }))
-						select {
-						case a := <-ch:
-							r.ask3, r.errs = sioNorm(a.args), append(r.errs, a.err)
-						case <-time.After(10 * time.Second):
-							r.errs = append(r.errs, errors.New("no acknowledgement of ask3"))
-						}
-						r.errs = append(r.errs, s.Emit("tell", "no ack", map[string]any{"k": "v"}))
-						r.errs = append(r.errs, e.Ack("served"))
-						results <- r
-					}()
+					// The handler waits for the client, as a Node handler awaits:
+					// for an AckHandler that reports on a channel, and in
+					// EmitWithAck.
+					var r served
+					type ack struct {
+						args socketio.Args
+						err  error
+					}
+					ch := make(chan ack, 2)
+					r.errs = append(r.errs, s.Timeout(5*time.Second).Emit("ask", "q1", 1, socketio.AckHandler(func(a socketio.Args, err error) { ch <- ack{a, err} })))
+					select {
+					case a := <-ch:
+						r.ask, r.errs = sioNorm(a.args), append(r.errs, a.err)
+					case <-time.After(10 * time.Second):
+						r.errs = append(r.errs, errors.New("no acknowledgement of ask"))
+					}
+					ctx, cancel := sioContext()
+					a2, err := s.EmitWithAck(ctx, "ask2", "q2")
+					cancel()
+					r.ask2, r.errs = sioNorm(a2), append(r.errs, err)
+					r.errs = append(r.errs, s.Emit("ask3", "q3", func(a socketio.Args, err error) { ch <- ack{a, err} }))
+					select {
+					case a := <-ch:
+						r.ask3, r.errs = sioNorm(a.args), append(r.errs, a.err)
+					case <-time.After(10 * time.Second):
+						r.errs = append(r.errs, errors.New("no acknowledgement of ask3"))
+					}
+					r.errs = append(r.errs, s.Emit("tell", "no ack", map[string]any{"k": "v"}))
+					r.errs = append(r.errs, e.Ack("served"))
+					results <- r
 				})
 				s.OnDisconnect(func(r socketio.DisconnectReason, _ error) { gone <- r.String() })
 			})
