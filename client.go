@@ -49,6 +49,11 @@ type clientBusy struct {
 	// queue is what waits for the handler goroutine, in order.
 	queue []*parser.Packet
 	head  int // the next item of queue
+	// queued is what the queue holds, in bytes (see packetCost); room is
+	// signalled when the handler goroutine takes from a full queue.
+	queued  int
+	room    sync.Cond // on the client's mu
+	waiters int       // pushes waiting for room: the state is not released meanwhile
 	// running is set while a handler goroutine owns the queue: it is the
 	// only one that takes from it.
 	running bool
@@ -70,6 +75,7 @@ var busyPool = sync.Pool{New: func() any { return new(clientBusy) }}
 func (c *client) busyLocked() *clientBusy {
 	if c.busy == nil {
 		c.busy = busyPool.Get().(*clientBusy)
+		c.busy.room.L = &c.mu
 	}
 	return c.busy
 }
@@ -77,7 +83,7 @@ func (c *client) busyLocked() *clientBusy {
 // idleLocked releases the busy state once nothing is left in it.
 func (c *client) idleLocked() {
 	b := c.busy
-	if b == nil || b.timer != nil || b.running || b.head < len(b.queue) || b.closing != nil {
+	if b == nil || b.timer != nil || b.running || b.head < len(b.queue) || b.closing != nil || b.waiters > 0 {
 		return
 	}
 	c.busy = nil
@@ -86,6 +92,7 @@ func (c *client) idleLocked() {
 	} else {
 		b.queue = nil
 	}
+	b.room.L = nil
 	busyPool.Put(b)
 }
 
@@ -165,15 +172,29 @@ func (c *client) onAck(s *Socket, p *parser.Packet) {
 	}()
 }
 
-// push queues p for the handler goroutine, starting it if none runs.
+// push queues p for the handler goroutine, starting it if none runs. When
+// the queue is full (maxQueuedIn) it waits for room: a client that sends
+// faster than its handlers go is read no faster than they go.
 func (c *client) push(p *parser.Packet) {
+	cost := packetCost(p)
 	c.mu.Lock()
-	if c.closed {
-		c.mu.Unlock()
-		return
+	for {
+		if c.closed {
+			c.idleLocked()
+			c.mu.Unlock()
+			return
+		}
+		b := c.busyLocked()
+		if b.queued == 0 || b.queued+cost <= maxQueuedIn {
+			break
+		}
+		b.waiters++
+		b.room.Wait()
+		b.waiters--
 	}
-	b := c.busyLocked()
+	b := c.busy
 	b.queue = append(b.queue, p)
+	b.queued += cost
 	start := !b.running
 	b.running = true
 	c.mu.Unlock()
@@ -199,7 +220,8 @@ func (c *client) run() {
 			closing := b.closing
 			b.closing = nil
 			clear(b.queue)
-			b.queue, b.head = b.queue[:0], 0
+			b.queue, b.head, b.queued = b.queue[:0], 0, 0
+			b.room.Broadcast()
 			c.idleLocked()
 			c.mu.Unlock()
 			c.closeForced()
@@ -225,6 +247,8 @@ func (c *client) run() {
 		}
 		p := b.queue[b.head]
 		b.queue[b.head] = nil
+		b.queued -= packetCost(p)
+		b.room.Broadcast()
 		if b.head++; b.head == len(b.queue) {
 			b.queue, b.head = b.queue[:0], 0
 		}
@@ -349,6 +373,8 @@ func (c *client) closeSockets(reason DisconnectReason, desc error) {
 	if b := c.busy; b != nil {
 		clear(b.queue)
 		b.queue, b.head = b.queue[:0], 0
+		b.queued = 0
+		b.room.Broadcast()
 	}
 	sockets := c.socketList()
 	c.setSockets(nil)
@@ -417,4 +443,21 @@ func (c *client) writeText(p *parser.Packet, text []byte, volatile, noCompress b
 		frames = append(frames, parser.Frame{Data: a, Binary: true})
 	}
 	return c.writeFrames(frames, volatile, noCompress)
+}
+
+// maxQueuedIn bounds what a connection's queue holds for its handler
+// goroutine. Before handlers ran on that goroutine, a slow handler kept the
+// transport from being read at all; the bound keeps that backpressure for
+// a client that sends faster than its handlers go, while letting the
+// acknowledgements that a handler may be waiting for through.
+const maxQueuedIn = 1 << 20
+
+// packetCost is what a queued packet counts against maxQueuedIn: its data
+// and the packet itself.
+func packetCost(p *parser.Packet) int {
+	n := len(p.Data) + 256
+	for _, a := range p.Attachments {
+		n += len(a)
+	}
+	return n
 }

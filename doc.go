@@ -53,10 +53,11 @@
 // that connection's next events only, and they may wait for the client
 // (EmitWithAck), whose answer is read meanwhile: the goroutine that reads
 // the transport only decodes. The handler goroutine exists while the
-// connection has packets to handle; an idle connection has none.
-// Acknowledgement handlers run as the acknowledgements arrive, as in the
-// reference, each on a goroutine of its own: a handler may wait for an
-// AckHandler to report.
+// connection has packets to handle; an idle connection has none. Its
+// queue holds at most 1 MiB: a client that sends faster than its handlers
+// go is then read no faster than they go. Acknowledgement handlers run as
+// the acknowledgements arrive, as in the reference, each on a goroutine
+// of its own: a handler may wait for an AckHandler to report.
 //
 // Emit never blocks on one client's network: packets go to the
 // connection's bounded queue. A client that stops reading fills its queue

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -489,5 +490,75 @@ func TestAckHandlerRunsAsTheAckArrives(t *testing.T) {
 		p = c.next()
 		c.send(&parser.Packet{Type: parser.Ack, ID: p.ID, HasID: true, Data: []byte(`["2"]`)})
 		ev.want(t, "handler got 12 <nil> <nil>")
+	})
+}
+
+// countingParser is the default parser, counting the packets it decodes.
+type countingParser struct {
+	parser.Parser
+	decoded *atomic.Int64
+}
+
+func (p countingParser) NewDecoder() parser.Decoder {
+	return countingDecoder{p.Parser.NewDecoder(), p.decoded}
+}
+
+type countingDecoder struct {
+	parser.Decoder
+	decoded *atomic.Int64
+}
+
+func (d countingDecoder) Add(data []byte, binary bool) (*parser.Packet, error) {
+	p, err := d.Decoder.Add(data, binary)
+	if p != nil {
+		d.decoded.Add(1)
+	}
+	return p, err
+}
+
+// A client that sends faster than its handler goes is read no faster than
+// the handler goes, once a bounded queue is full: a flood of events while
+// a handler blocks does not grow the server's memory.
+func TestSlowHandlerHoldsTheClientBack(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		var decoded atomic.Int64
+		e := newEnv(t, &socketio.Options{Parser: countingParser{parser.Default, &decoded}})
+		release := make(chan struct{})
+		var handled atomic.Int64
+		e.srv.OnConnection(func(s *socketio.Socket) {
+			s.On("n", func(e *socketio.Event) {
+				if handled.Add(1) == 1 {
+					<-release
+				}
+			})
+		})
+		c := e.client(m)
+		c.connect("/", "")
+		const n, size = 4000, 1000 // 4 MB, four times what may wait
+		pad := strings.Repeat("x", size)
+		sent := make(chan struct{})
+		go func() {
+			for range n {
+				c.emit("/", -1, `["n","`+pad+`"]`)
+			}
+			close(sent)
+		}()
+		synctest.Wait()
+		// The first event is being handled; the queue holds at most 1 MiB
+		// of the rest, at about 1.3 kB each.
+		if got := decoded.Load(); got > 1+(1<<20)/size+2 {
+			t.Fatalf("%d events decoded while the handler blocks, want at most about %d", got, (1<<20)/size)
+		}
+		select {
+		case <-sent:
+			t.Fatal("the client sent everything while the handler blocked")
+		default:
+		}
+		close(release)
+		<-sent
+		synctest.Wait()
+		if handled.Load() != n || decoded.Load() != n+1 {
+			t.Fatalf("handled %d, decoded %d, want %d", handled.Load(), decoded.Load(), n)
+		}
 	})
 }
