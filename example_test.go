@@ -2,6 +2,7 @@ package socketio_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	socketio "github.com/ab218a8d/socketio"
+	"github.com/ab218a8d/socketio/parser"
 )
 
 func Example() {
@@ -57,19 +59,55 @@ func ExampleTyped() {
 	})
 }
 
-// Asking a client for an answer, with a timeout.
+// Asking a client for an answer, with a timeout, from a handler: its
+// answer is read while the handler waits, and the connection's next events
+// wait for the handler.
 func ExampleSocket_Timeout() {
 	srv := socketio.NewServer(nil)
 	srv.OnConnection(func(s *socketio.Socket) {
-		go func() {
-			args, err := s.Timeout(5*time.Second).EmitWithAck(context.Background(), "ready?")
+		s.On("start", func(e *socketio.Event) {
+			args, err := s.Timeout(5*time.Second).EmitWithAck(s.Context(), "ready?")
 			if err != nil {
 				log.Println("no answer:", err) // socketio.ErrTimeout
 				return
 			}
 			var ready bool
 			args.Bind(&ready)
-		}()
+			e.Ack(ready)
+		})
+	})
+}
+
+// Typed2 decodes the first two arguments; a missing one goes to OnError.
+func ExampleTyped2() {
+	srv := socketio.NewServer(nil)
+	srv.OnConnection(func(s *socketio.Socket) {
+		s.On("move", socketio.Typed2(func(e *socketio.Event, x, y float64) {
+			s.Broadcast().Emit("moved", s.ID(), x, y)
+		}))
+		s.OnError(func(err error) {
+			if errors.Is(err, parser.ErrMissingArg) {
+				log.Printf("%s: %v", s.ID(), err)
+			}
+		})
+	})
+}
+
+// Forwarding an event's arguments, as they came.
+func ExampleSocket_Emit_forward() {
+	srv := socketio.NewServer(nil)
+	srv.OnConnection(func(s *socketio.Socket) {
+		s.OnAny(func(event string, args socketio.Args) {
+			s.To("audit").Emit("seen", event, args) // ["seen", event, arg0, arg1, ...]
+		})
+	})
+}
+
+// Panics in handlers are recovered and logged; OnPanic reports them too.
+func ExampleServer_OnPanic() {
+	srv := socketio.NewServer(nil)
+	srv.OnPanic(func(s *socketio.Socket, err *socketio.PanicError) {
+		log.Printf("handler of %s panicked: %v\n%s", s.ID(), err.Value, err.Stack)
 	})
 }
 
