@@ -14,9 +14,8 @@ import (
 // reference server's defaults, written on each field. NewServer copies the
 // options; the library never modifies them.
 //
-// The fields before ConnectTimeout configure the Engine.IO layer, as
-// engineio.Options does, and have the same meaning; they are here so that
-// a server is configured from this package alone:
+// The Engine.IO layer's options are fields of Options too, so that a
+// server is configured from this package alone:
 //
 //	srv := socketio.NewServer(&socketio.Options{
 //		CORS:              &socketio.CORSOptions{Origins: []string{"https://example.com"}},
@@ -24,90 +23,49 @@ import (
 //		MaxHTTPBufferSize: 2e6,
 //	})
 type Options struct {
-	// PingInterval is how often the server sends a ping. Default 25s.
-	PingInterval time.Duration
-	// PingTimeout is how long the server waits for the pong before it
-	// closes the connection (ReasonPingTimeout). Default 20s.
-	PingTimeout time.Duration
-	// UpgradeTimeout is how long an upgrade to WebSocket may take before
-	// the probing connection is closed. Default 10s.
-	UpgradeTimeout time.Duration
-	// MaxHTTPBufferSize is the largest long-polling POST body (larger gets
-	// 413) and the largest WebSocket message (larger closes the connection
-	// with code 1009), in bytes. It is announced to clients as maxPayload.
-	// Default 1e6.
+	// The Engine.IO layer's options: each has the meaning and the default
+	// of the engineio.Options field of the same name.
+
+	PingInterval   time.Duration // how often the server pings; default 25s
+	PingTimeout    time.Duration // how long a pong may take; default 20s
+	UpgradeTimeout time.Duration // how long an upgrade to WebSocket may take; default 10s
+	// MaxHTTPBufferSize is the largest message or polling POST, in bytes;
+	// default 1e6.
 	MaxHTTPBufferSize int64
-
-	// Transports lists the enabled transports. Default: Polling and
-	// WebSocket.
-	Transports []Transport
-	// DisableUpgrades stops polling connections from upgrading to
-	// WebSocket (the reference's allowUpgrades: false). Default false:
-	// upgrades are allowed.
-	DisableUpgrades bool
-	// AllowRequest, if set, is asked about every handshake request before a
-	// connection is created. A non-nil error refuses it with 403, code 4,
-	// and the error's text as the message. Default nil: every request is
-	// allowed. Origins of WebSocket requests are not checked otherwise,
-	// as in the reference, CORS or not: AllowOrigins checks them.
+	Transports        []Transport // the enabled transports; default Polling and WebSocket
+	DisableUpgrades   bool        // keep polling clients on polling; default false
+	// AllowRequest, if set, is asked about every handshake: an error
+	// refuses it (403). Origins are not checked otherwise, CORS or not:
+	// AllowOrigins(...) checks them, on both transports.
 	AllowRequest func(r *http.Request) error
-	// CORS, if set, adds CORS headers and answers preflight requests like
-	// the npm cors middleware that the reference server uses. Default nil:
-	// no CORS headers, and OPTIONS requests are refused. CORS does not
-	// protect WebSocket, which browsers open from any origin: to refuse
-	// other sites' pages, set AllowRequest to AllowOrigins(...) as well.
+	// CORS, if set, answers cross-origin polling requests as the npm cors
+	// package does. It does not protect WebSocket, which browsers open from
+	// any page: set AllowRequest to AllowOrigins(...) as well.
 	CORS *CORSOptions
-	// Cookie, if set, is sent with Set-Cookie on the handshake response of
-	// a polling connection, its value the session id, for cookie-based
-	// sticky sessions. An empty Name means "io" and an empty Path "/";
-	// DefaultCookie returns the reference's defaults. Default nil: no
-	// cookie.
-	Cookie *http.Cookie
-
-	// DisableHTTPCompression turns off gzip and deflate of long-polling
-	// responses. Default false: responses of HTTPCompressionThreshold bytes
-	// or more are compressed when the client accepts it.
-	DisableHTTPCompression bool
-	// HTTPCompressionThreshold is the smallest polling response that is
-	// compressed. Default 1024.
-	HTTPCompressionThreshold int
-	// PerMessageDeflate enables the WebSocket permessage-deflate extension
-	// (without context takeover) when the client offers it. Default false.
-	PerMessageDeflate bool
-	// PerMessageDeflateThreshold is the smallest WebSocket message that is
-	// compressed when PerMessageDeflate is on. Default 1024.
-	PerMessageDeflateThreshold int
-
-	// InitialHeaders, if set, may add headers to the response that opens a
-	// connection (polling handshake or WebSocket upgrade).
+	// Cookie, if set, is sent on the polling handshake, for cookie-based
+	// sticky sessions (see DefaultCookie).
+	Cookie                     *http.Cookie
+	DisableHTTPCompression     bool // no gzip or deflate of polling responses
+	HTTPCompressionThreshold   int  // the smallest polling response compressed; default 1024
+	PerMessageDeflate          bool // WebSocket compression, when the client offers it; default false
+	PerMessageDeflateThreshold int  // the smallest WebSocket message compressed; default 1024
+	// InitialHeaders and Headers may add headers to the response that
+	// opens a connection, and to every successful response.
 	InitialHeaders func(h http.Header, r *http.Request)
-	// Headers, if set, may add headers to every successful response
-	// (polling requests and WebSocket upgrades).
-	Headers func(h http.Header, r *http.Request)
-	// OnConnectionError, if set, is called for every refused request (the
-	// reference's "connection_error" event).
+	Headers        func(h http.Header, r *http.Request)
+	// OnConnectionError is told of every refused request.
 	OnConnectionError func(r *http.Request, err *RequestError)
-
-	// MaxQueuedBytes bounds the data waiting to be written to one
-	// connection. An emit that would exceed it fails and closes the
-	// connection (ReasonTransportError, engineio.ErrQueueFull). Default 16
-	// MiB. The reference has no bound; this is what keeps a client that
-	// stopped reading from growing the server's memory.
+	// MaxQueuedBytes bounds what waits to be written to one connection;
+	// default 16 MiB. A client that stops reading is disconnected.
 	MaxQueuedBytes int
-	// MaxServerQueuedBytes bounds the data waiting to be written to all
-	// connections together, as engineio.Options.MaxServerQueuedBytes
-	// details: an emit that finds it exhausted waits for the writers to
-	// make room, and the connections whose backlogs have not moved for a
-	// second are closed. Default 256 MiB. Keep it well above
-	// MaxQueuedBytes.
+	// MaxServerQueuedBytes bounds what waits to be written to all
+	// connections; default 256 MiB. An emit that finds it exhausted waits
+	// for room, and the connections stalled for a second are disconnected.
 	MaxServerQueuedBytes int
-	// CloseTimeout is how long closing a long-polling connection waits
-	// for the client's next request to deliver the close packet. Default
-	// 30s.
-	CloseTimeout time.Duration
-	// Logger receives reports of recovered panics in handlers. Default
-	// slog.Default().
-	Logger *slog.Logger
+	CloseTimeout         time.Duration // how long a polling close waits for the client's poll; default 30s
+	Logger               *slog.Logger  // where recovered panics are logged; default slog.Default()
+
+	// The Socket.IO layer's options.
 
 	// ConnectTimeout is how long a client may stay connected without
 	// joining a namespace before it is disconnected. Default 45s.

@@ -597,17 +597,10 @@ func (s *Socket) cleanup() {
 // reportError hands err to the OnError handlers.
 func (s *Socket) reportError(err error) {
 	s.mu.Lock()
-	hs := slices.Clone(s.onError)
+	hs := s.onError
 	s.mu.Unlock()
 	for _, h := range hs {
-		func() {
-			defer func() {
-				if v := recover(); v != nil {
-					s.nsp.srv.cfg.Logger.Error("socketio: panic in error handler", "socket", s.id, "panic", fmt.Sprint(v))
-				}
-			}()
-			h(err)
-		}()
+		s.guard(func() error { h(err); return nil })
 	}
 }
 
