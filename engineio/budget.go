@@ -136,17 +136,14 @@ func (srv *Server) makeRoom(s *Session, n int64) error {
 	}
 }
 
-// flushDeferred starts writing s's queue now if it waits for s's own
-// handler to return (kickLocked): that handler may be the one waiting for
+// flushDeferred has s's transport write the queue now if that waits for
+// s's own handler to return: that handler may be the one waiting for
 // room, which only this queue's client can make.
 func (s *Session) flushDeferred() {
 	s.mu.Lock()
-	deferred := s.readerFlush
-	s.readerFlush = false // s.writing stays set: the writer owns the queue
+	t := s.t
 	s.mu.Unlock()
-	if deferred {
-		s.startWriter(nil)
-	}
+	t.flushDeferred()
 }
 
 // staleAfter is how long a session's backlog must have made no progress

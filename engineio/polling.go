@@ -12,28 +12,114 @@ import (
 	"github.com/ab218a8d/socketio/engineio/packet"
 )
 
-// servePoll answers a long-polling GET: at once if packets are queued,
-// otherwise when the first one is, or when the session ends or upgrades.
-func (s *Session) servePoll(w http.ResponseWriter, r *http.Request, initial bool) {
+// polling is the long-polling transport: the client's pending GET takes
+// the whole queue as one payload, its POSTs carry its packets. Its fields
+// are guarded by the session's mu unless they never change.
+type polling struct {
+	s     *Session     // never changes
+	codec payloadCodec // never changes
+
+	getActive  bool          // a GET is pending
+	postActive bool          // a POST is being read
+	getWake    chan struct{} // buffered(1): wakes the pending GET; never changes
+	getArrived chan struct{} // buffered(1): a GET became pending; never changes
+	closeTimer *time.Timer   // Close: waits for the next GET
+	// postBody is the POST being read, to cut when the session closes.
+	postBody *http.ResponseController
+	// up is the upgrade to WebSocket under way, or nil.
+	up *upgrade
+}
+
+func newPolling(s *Session, codec payloadCodec) *polling {
+	return &polling{
+		s:          s,
+		codec:      codec,
+		getWake:    make(chan struct{}, 1),
+		getArrived: make(chan struct{}, 1),
+	}
+}
+
+func (p *polling) kind() Transport { return Polling }
+
+func (p *polling) writableLocked() bool { return p.getActive && p.up == nil }
+
+// kickLocked wakes the pending GET, or the next one.
+func (p *polling) kickLocked() {
+	select {
+	case p.getWake <- struct{}{}:
+	default:
+	}
+}
+
+func (p *polling) drainLocked() {
+	p.kickLocked()
+	// The close packet rides on the next poll; if none comes, give up.
+	// An upgrade that completes meanwhile carries on with the close over
+	// WebSocket.
+	s := p.s
+	p.closeTimer = time.AfterFunc(s.srv.cfg.CloseTimeout, func() {
+		s.closeNow(ReasonForcedClose, errCloseWithoutPoll)
+	})
+}
+
+// flushDeferred has nothing to do: the GET takes the queue, whoever runs.
+func (p *polling) flushDeferred() {}
+
+func (p *polling) close(*closeCause) {
+	s := p.s
 	s.mu.Lock()
-	if done := s.upgradeDone; done != nil && s.probed && !s.getActive {
+	if p.postBody != nil {
+		// A body that trickles in must not outlive its session.
+		p.postBody.SetReadDeadline(time.Now())
+	}
+	if p.closeTimer != nil {
+		p.closeTimer.Stop()
+	}
+	var probe *wsTransport
+	if up := p.up; up != nil {
+		probe = up.ws
+		up.endLocked()
+	}
+	p.kickLocked() // the pending GET answers (pollReply)
+	s.mu.Unlock()
+	if probe != nil {
+		probe.ws.Close()
+	}
+}
+
+// pollReply is what a pending poll gets once the session closed: the
+// reference answers it with noop when the client closed, and with a close
+// packet otherwise.
+func pollReply(c *closeCause) packet.Type {
+	if c.reason == ReasonTransportClose && c.description == errClientClose {
+		return packet.Noop
+	}
+	return packet.Close
+}
+
+// serveGet answers a long-polling GET: at once if packets are queued,
+// otherwise when the first one is, or when the session ends or upgrades.
+func (p *polling) serveGet(w http.ResponseWriter, r *http.Request, initial bool) {
+	s := p.s
+	s.mu.Lock()
+	if up := p.up; up != nil && up.probed && !p.getActive {
 		// A client that probed pauses polling; a poll now most likely
 		// raced with its "5" on the WebSocket. Let the upgrade end first,
 		// so that a poll after the upgrade is refused like any other.
 		s.mu.Unlock()
 		select {
-		case <-done:
+		case <-up.done:
 		case <-time.After(probeRaceWait):
 		case <-r.Context().Done():
 		}
 		s.mu.Lock()
 	}
-	if s.onWS {
+	if s.t != p {
 		s.mu.Unlock()
 		s.srv.refuse(w, r, &RequestError{Code: CodeBadRequest, Context: "TRANSPORT_MISMATCH"})
 		return
 	}
-	if s.getActive {
+	if p.getActive {
 		s.mu.Unlock()
 		// The reference closes the session and answers the pending poll
 		// with a close packet.
@@ -41,18 +127,18 @@ func (s *Session) servePoll(w http.ResponseWriter, r *http.Request, initial bool
 		w.WriteHeader(http.StatusBadRequest)
 		return
 	}
-	s.getActive = true
+	p.getActive = true
 	select {
-	case s.getArrived <- struct{}{}:
+	case p.getArrived <- struct{}{}:
 	default:
 	}
-	for !s.pollReadyLocked() {
+	for !p.readyLocked() {
 		s.mu.Unlock()
 		select {
-		case <-s.getWake:
+		case <-p.getWake:
 		case <-r.Context().Done():
 			s.mu.Lock()
-			s.getActive = false
+			p.getActive = false
 			s.mu.Unlock()
 			s.closeNow(ReasonTransportError, errPollAborted)
 			return
@@ -64,8 +150,8 @@ func (s *Session) servePoll(w http.ResponseWriter, r *http.Request, initial bool
 	finish := false
 	switch {
 	case s.state == stateClosed:
-		out = []outPacket{{Packet: packet.Packet{Type: s.pollReply}}}
-	case s.onWS:
+		out = []outPacket{{Packet: packet.Packet{Type: pollReply(s.ended)}}}
+	case s.t != p:
 		// Upgraded while this poll was pending: release it.
 		out = []outPacket{{Packet: packet.Packet{Type: packet.Noop}}}
 	default:
@@ -85,18 +171,19 @@ func (s *Session) servePoll(w http.ResponseWriter, r *http.Request, initial bool
 			out = append(out, outPacket{Packet: packet.Packet{Type: packet.Noop}})
 		}
 	}
-	s.getActive = false
+	p.getActive = false
 	s.mu.Unlock()
 	s.srv.budget.release(released)
 
-	s.writePayload(w, r, out, initial)
+	p.writePayload(w, r, out, initial)
 	if finish {
 		s.closeNow(ReasonForcedClose, nil)
 	}
 }
 
-func (s *Session) pollReadyLocked() bool {
-	return s.state != stateOpen || s.onWS || len(s.queue) > 0 || s.probed
+func (p *polling) readyLocked() bool {
+	s := p.s
+	return s.state != stateOpen || s.t != p || len(s.queue) > 0 || (p.up != nil && p.up.probed)
 }
 
 // probeRaceWait bounds how long a poll that arrives after the probe waits
@@ -107,21 +194,18 @@ var payloadPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return 
 
 // writePayload encodes packets as one polling payload and writes it,
 // compressed when it is large enough and the client accepts it.
-func (s *Session) writePayload(w http.ResponseWriter, r *http.Request, out []outPacket, initial bool) {
+func (p *polling) writePayload(w http.ResponseWriter, r *http.Request, out []outPacket, initial bool) {
 	bp := payloadPool.Get().(*[]byte)
-	buf := (*bp)[:0]
+	buf := p.codec.appendPayload((*bp)[:0], out)
 	compress := false
-	for i, p := range out {
-		if i > 0 {
-			buf = append(buf, packet.Separator)
-		}
-		buf = packet.AppendText(buf, p.Packet)
-		compress = compress || !p.noCompress
+	for _, pk := range out {
+		compress = compress || !pk.noCompress
 	}
 	h := w.Header()
-	h.Set("Content-Type", "text/plain; charset=UTF-8")
-	s.srv.setResponseHeaders(h, r, initial, s.id)
-	cfg := s.srv.cfg
+	h.Set("Content-Type", p.codec.contentType())
+	srv := p.s.srv
+	srv.setResponseHeaders(h, r, initial, p.s.id)
+	cfg := srv.cfg
 	if compress && !cfg.DisableHTTPCompression && len(buf) >= cfg.HTTPCompressionThreshold {
 		if enc := acceptedEncoding(r.Header.Get("Accept-Encoding")); enc != "" {
 			if zbuf, err := compressBytes(enc, buf); err == nil {
@@ -150,29 +234,29 @@ func putPayload(bp *[]byte, buf []byte) {
 
 var errBodyTooLarge = errors.New("engineio: body too large")
 
-// serveData answers a long-polling POST: the packets it carries are handed
+// servePost answers a long-polling POST: the packets it carries are handed
 // to the session in order before the response is written.
-func (s *Session) serveData(w http.ResponseWriter, r *http.Request) {
+func (p *polling) servePost(w http.ResponseWriter, r *http.Request) {
+	s := p.s
 	s.mu.Lock()
-	if s.postActive {
+	if p.postActive {
 		s.mu.Unlock()
 		s.closeNow(ReasonTransportError, errDataOverlap)
 		w.WriteHeader(http.StatusBadRequest)
 		return
 	}
-	if r.Header.Get("Content-Type") == "application/octet-stream" {
-		// Binary payloads are an Engine.IO v3 thing.
+	if !p.codec.accepts(r.Header.Get("Content-Type")) {
 		s.mu.Unlock()
 		s.closeNow(ReasonTransportError, errInvalidContent)
 		w.WriteHeader(http.StatusBadRequest)
 		return
 	}
 	rc := http.NewResponseController(w)
-	s.postActive, s.postBody = true, rc
+	p.postActive, p.postBody = true, rc
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
-		s.postActive, s.postBody = false, nil
+		p.postActive, p.postBody = false, nil
 		s.mu.Unlock()
 	}()
 
@@ -188,22 +272,24 @@ func (s *Session) serveData(w http.ResponseWriter, r *http.Request) {
 	}
 
 	var reason CloseReason
-	var cerr error
+	var cerr, perr error
 	s.readMu.Lock()
-	perr := packet.DecodePayload(body, func(p packet.Packet) error {
-		reason, cerr = s.handlePacket(p)
-		if cerr != nil {
-			return errStop
+	for rest := body; ; {
+		var pk packet.Packet
+		if pk, rest, perr = p.codec.next(rest); perr != nil {
+			break
 		}
-		return nil
-	})
+		if reason, cerr = s.handlePacket(pk); cerr != nil || rest == nil {
+			break
+		}
+	}
 	s.readMu.Unlock()
 	ok := true
 	switch {
 	case cerr == errStop:
 		// The session closed while the payload was being handled.
 	case cerr == errClientClose:
-		s.awaitPoll()
+		p.awaitPoll()
 		s.closeNow(reason, cerr)
 	case cerr != nil:
 		s.closeNow(reason, cerr)
@@ -228,11 +314,12 @@ func (s *Session) serveData(w http.ResponseWriter, r *http.Request) {
 // awaitPoll waits a little for a poll when none is pending: a client that
 // closes has one pending, but its GET may race with the POST that carries
 // the close, and it should get the noop rather than an unknown session.
-func (s *Session) awaitPoll() {
+func (p *polling) awaitPoll() {
+	s := p.s
 	s.mu.Lock()
-	pending := s.getActive
+	pending := p.getActive
 	select {
-	case <-s.getArrived: // a stale signal
+	case <-p.getArrived: // a stale signal
 	default:
 	}
 	s.mu.Unlock()
@@ -240,13 +327,13 @@ func (s *Session) awaitPoll() {
 		return
 	}
 	select {
-	case <-s.getArrived:
+	case <-p.getArrived:
 	case <-time.After(probeRaceWait):
 	}
 }
 
 // readBody reads a POST body of at most limit bytes. A body that stalls is
-// cut when its session closes (Session.close), at the latest when the
+// cut when its session closes (polling.close), at the latest when the
 // client misses its heartbeat; the http.Server may cut it sooner
 // (BodyTimeout).
 //

@@ -135,15 +135,16 @@ func (srv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			srv.upgradeSession(w, r, s)
 			return
 		}
-		if Transport(transport) != s.Transport() {
+		p := s.pollingTransport()
+		if Transport(transport) != Polling || p == nil {
 			srv.refuse(w, r, &RequestError{Code: CodeBadRequest, Context: "TRANSPORT_MISMATCH"})
 			return
 		}
 		switch r.Method {
 		case http.MethodGet:
-			s.servePoll(w, r, false)
+			p.serveGet(w, r, false)
 		case http.MethodPost:
-			s.serveData(w, r)
+			p.servePost(w, r)
 		default:
 			w.WriteHeader(http.StatusInternalServerError)
 		}
@@ -182,8 +183,16 @@ func (srv *Server) handshake(w http.ResponseWriter, r *http.Request, t Transport
 			return // the upgrader answered
 		}
 	}
-	s := newSession(srv, id.New(), r, t)
-	s.ws = ws
+	s := newSession(srv, id.New(), r)
+	var wt *wsTransport
+	var pt *polling
+	if ws != nil {
+		wt = newWebSocket(s, ws)
+		s.t = wt
+	} else {
+		pt = newPolling(s, payloadV4{})
+		s.t = pt
+	}
 	s.open()
 	if !srv.add(s) {
 		s.closeNow(ReasonForcedClose, ErrServerClosed)
@@ -192,25 +201,26 @@ func (srv *Server) handshake(w http.ResponseWriter, r *http.Request, t Transport
 		}
 		return
 	}
-	if t == WebSocket {
+	if wt != nil {
 		s.mu.Lock()
-		write := !s.writing && s.state != stateClosed
-		s.writing = s.writing || write
+		write := !wt.writing && s.state != stateClosed
+		wt.writing = wt.writing || write
 		s.mu.Unlock()
 		if write {
-			s.writeWebSocket()
+			wt.writeQueue()
 		}
-		s.serveWebSocket(ws, false)
+		wt.serve()
 		return
 	}
-	s.servePoll(w, r, true)
+	pt.serveGet(w, r, true)
 }
 
 // upgradeSession starts the upgrade of a polling session to WebSocket.
 func (srv *Server) upgradeSession(w http.ResponseWriter, r *http.Request, s *Session) {
 	h := http.Header{}
 	srv.setHeaderHooks(h, r, false)
-	if err := s.beginUpgrade(); err != nil {
+	up, err := s.beginUpgrade()
+	if err != nil {
 		// Already upgraded or upgrading: as the reference does, complete
 		// the WebSocket handshake and close the connection at once.
 		if ws, err := srv.upgrader.Upgrade(w, r, h, false); err == nil {
@@ -221,14 +231,15 @@ func (srv *Server) upgradeSession(w http.ResponseWriter, r *http.Request, s *Ses
 	}
 	ws, err := srv.upgrader.Upgrade(w, r, h, false)
 	if err != nil {
-		s.cancelUpgrade()
+		up.cancel()
 		return
 	}
-	if !s.startProbe(ws) {
+	wt := up.start(ws)
+	if wt == nil {
 		ws.Close()
 		return
 	}
-	s.serveWebSocket(ws, true)
+	wt.serve()
 }
 
 // goTracked runs f on a goroutine that Close and Shutdown wait for.

@@ -115,8 +115,9 @@ func (pm *PreparedMessage) wsFrame() *websocket.Prepared {
 // long-polling to WebSocket. All its methods are safe for concurrent use.
 type Session struct {
 	// The fields are ordered so that the small ones fill alignment gaps:
-	// the struct is one of every connection's largest objects, and 256
-	// bytes is a smaller size class than the 320 it took.
+	// the struct is one of every connection's largest objects. It took
+	// 320 bytes, then 256 once ordered so, and 176 since each transport
+	// keeps its state in an object of its own (transport.go).
 	id  string
 	srv *Server
 	req *http.Request
@@ -131,18 +132,12 @@ type Session struct {
 	closed        atomic.Bool
 	closeNotified atomic.Bool
 
-	mu sync.Mutex // guards every field below
+	mu sync.Mutex // guards every field below, and the transports' state
 	// state moves open -> closing -> closed, or open -> closed.
 	state sessionState
 	// awaitingPong: the heartbeat timer waits for a pong, not for the
 	// time to ping.
 	awaitingPong bool
-	getActive    bool // long-polling: a GET is pending
-	postActive   bool // long-polling: a POST is being read
-	onWS         bool // the transport is WebSocket, from the start or upgraded; else long-polling
-	b64          bool // the client asked for binary as base64 text (b64=1)
-	writing      bool // a writer owns the WebSocket writes
-	dispatching  bool // the WebSocket reader is inside the handler
 	// done is made by Done, the first time: most sessions are never asked,
 	// and a channel is 96 bytes of every idle connection. It is closed
 	// when the session has closed; made after that, it is closedChan.
@@ -151,8 +146,12 @@ type Session struct {
 	// an open session has no use for the three words.
 	ended *closeCause
 
+	// t carries the queue to the client and the client's packets to the
+	// session: long-polling or WebSocket. Set before the session is
+	// reachable; only a completed upgrade replaces it.
+	t transport
+
 	queue      []outPacket // waiting to be written, in order
-	spare      []outPacket // the queue's other buffer, reused by the WebSocket writer
 	queueBytes int         // the queue's data
 	// inflight is the data a WebSocket writer took from the queue and has
 	// not written yet: it waits as much as the queue does, and counts
@@ -169,24 +168,6 @@ type Session struct {
 	// heartbeat: one timer, waiting either for the next ping or for a pong
 	// (awaitingPong).
 	hbTimer *time.Timer
-
-	// long-polling
-	getWake    chan struct{} // buffered(1): wakes the pending GET; nil on WebSocket
-	getArrived chan struct{} // buffered(1): a GET became pending; nil on WebSocket
-	closeTimer *time.Timer   // Close over polling: waits for the next GET
-	// postBody is the POST being read, to cut when the session closes.
-	postBody *http.ResponseController
-
-	// WebSocket
-	ws           *websocket.Conn
-	readerFlush  bool // the reader writes the queue once the handler returns
-	upgrading    bool
-	probed       bool
-	upgraded     bool
-	pollReply    packet.Type // long-polling: what a pending GET gets once the session closed
-	probe        *websocket.Conn
-	upgradeTimer *time.Timer
-	upgradeDone  chan struct{} // closed when the upgrade under way ends
 }
 
 // closeCause is why a session closed, for its handler's OnClose.
@@ -195,19 +176,10 @@ type closeCause struct {
 	description error
 }
 
-func newSession(srv *Server, id string, r *http.Request, t Transport) *Session {
-	s := &Session{
-		id:        id,
-		srv:       srv,
-		req:       detach(r),
-		b64:       queryHas(r.URL.RawQuery, "b64"),
-		onWS:      t == WebSocket,
-		pollReply: packet.Close,
-	}
-	if t == Polling { // a session never moves back from WebSocket
-		s.getWake, s.getArrived = make(chan struct{}, 1), make(chan struct{}, 1)
-	}
-	return s
+// newSession returns a session for the handshake r; the caller gives it
+// its transport before anything else.
+func newSession(srv *Server, id string, r *http.Request) *Session {
+	return &Session{id: id, srv: srv, req: detach(r)}
 }
 
 // ID returns the session id, a 20-character URL-safe string.
@@ -228,26 +200,28 @@ func (s *Session) RemoteAddr() string { return s.req.RemoteAddr }
 // Protocol returns the Engine.IO protocol revision of the session (4).
 func (s *Session) Protocol() int { return 4 }
 
-// transportLocked returns the transport the session uses.
-func (s *Session) transportLocked() Transport {
-	if s.onWS {
-		return WebSocket
-	}
-	return Polling
-}
-
 // Transport returns the transport the session currently uses.
 func (s *Session) Transport() Transport {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.transportLocked()
+	return s.t.kind()
 }
 
 // Upgraded reports whether the session moved from polling to WebSocket.
 func (s *Session) Upgraded() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.upgraded
+	w, ok := s.t.(*wsTransport)
+	return ok && w.from != nil
+}
+
+// pollingTransport returns the session's transport if it is long-polling,
+// else nil.
+func (s *Session) pollingTransport() *polling {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, _ := s.t.(*polling)
+	return p
 }
 
 // Done returns a channel that is closed when the session has closed.
@@ -283,10 +257,7 @@ func (s *Session) Writable() bool {
 	if b := &s.srv.budget; b.used.Load() >= b.limit {
 		return false // a volatile packet is dropped rather than wait or cut
 	}
-	if s.onWS && s.ws != nil {
-		return !s.writing
-	}
-	return s.getActive && !s.upgrading
+	return s.t.writableLocked()
 }
 
 // QueuedBytes returns how many bytes wait to be written to the client:
@@ -373,7 +344,7 @@ func (s *Session) enqueueAll(n, extra, count int, add func([]outPacket) []outPac
 	s.queue = add(s.queue)
 	s.queueBytes += n
 	s.addChargeLocked(c)
-	s.kickLocked()
+	s.t.kickLocked()
 	s.mu.Unlock()
 	return nil
 }
@@ -384,7 +355,7 @@ func (s *Session) enqueueLocked(p outPacket) {
 	s.chargeLocked(p)
 	s.queue = append(s.queue, p)
 	s.queueBytes += len(p.Data)
-	s.kickLocked()
+	s.t.kickLocked()
 }
 
 // chargeLocked charges a control packet to the budget, whether it fits or
@@ -393,108 +364,6 @@ func (s *Session) chargeLocked(p outPacket) {
 	c := int64(len(p.Data) + packetOverhead)
 	s.addChargeLocked(c)
 	s.srv.budget.force(c)
-}
-
-// kickLocked makes sure the queue gets written: on WebSocket by the reader
-// once its handler returns, or by the server's flusher; on polling by
-// waking the pending GET.
-func (s *Session) kickLocked() {
-	if s.onWS && s.ws != nil {
-		if s.writing {
-			return
-		}
-		s.writing = true
-		if s.dispatching {
-			s.readerFlush = true
-			return
-		}
-		s.srv.flusher.add(s)
-		return
-	}
-	select {
-	case s.getWake <- struct{}{}:
-	default:
-	}
-}
-
-// startWriter writes the queue on a new goroutine, which may block on a
-// client slow to read, after what an earlier non-blocking write left of
-// unsent, a batch whose charge is released once it is out.
-func (s *Session) startWriter(unsent []outPacket) {
-	s.srv.tasks.add()
-	go s.runWriter(unsent)
-}
-
-func (s *Session) runWriter(unsent []outPacket) {
-	defer s.srv.tasks.done()
-	s.mu.Lock()
-	ws := s.ws
-	s.mu.Unlock()
-	cfg := s.srv.cfg
-	ws.SetWriteDeadline(time.Now().Add(cfg.PingInterval + cfg.PingTimeout))
-	err := ws.Flush()
-	if unsent != nil {
-		if err == nil {
-			s.written(unsent)
-		}
-		s.returnBatch(unsent)
-	}
-	if err != nil {
-		s.mu.Lock()
-		s.writing = false
-		s.mu.Unlock()
-		s.closeNow(ReasonTransportError, err)
-		return
-	}
-	s.writeWebSocket()
-}
-
-// flusher writes, on one goroutine and without blocking, the queues of the
-// sessions that a broadcast (or any emit from outside their reader) left
-// waiting: no goroutine per recipient.
-type flusher struct {
-	srv     *Server
-	mu      sync.Mutex
-	pending []*Session // sessions whose s.writing they own
-	spare   []*Session
-	running bool
-}
-
-// add has s's queue written. The caller has set s.writing.
-func (f *flusher) add(s *Session) {
-	f.mu.Lock()
-	f.pending = append(f.pending, s)
-	start := !f.running
-	f.running = true
-	f.mu.Unlock()
-	if start {
-		f.srv.tasks.add()
-		go f.run()
-	}
-}
-
-func (f *flusher) run() {
-	defer f.srv.tasks.done()
-	for {
-		f.mu.Lock()
-		batch := f.pending
-		if len(batch) == 0 {
-			f.running = false
-			f.mu.Unlock()
-			return
-		}
-		f.pending, f.spare = f.spare[:0], nil
-		f.mu.Unlock()
-		for _, s := range batch {
-			s.writeNonblocking()
-		}
-		clear(batch)
-		f.mu.Lock()
-		if f.spare == nil {
-			f.spare = batch[:0]
-		}
-		f.mu.Unlock()
-	}
 }
 
 // Close closes the session gracefully: what is queued is delivered, then
@@ -509,15 +378,7 @@ func (s *Session) Close() {
 	}
 	s.state = stateClosing
 	s.stopHeartbeatLocked()
-	s.kickLocked()
-	if !s.onWS {
-		// The close packet rides on the next poll; if none comes, give up.
-		// An upgrade that completes meanwhile carries on with the close
-		// over WebSocket.
-		s.closeTimer = time.AfterFunc(s.srv.cfg.CloseTimeout, func() {
-			s.closeNow(ReasonForcedClose, errCloseWithoutPoll)
-		})
-	}
+	s.t.drainLocked()
 	s.mu.Unlock()
 }
 
@@ -536,48 +397,17 @@ func (s *Session) close(reason CloseReason, description error, asyncNotify bool)
 		return
 	}
 	s.state = stateClosed
-	s.ended = &closeCause{reason, description}
+	cause := &closeCause{reason, description}
+	s.ended = cause
 	s.stopHeartbeatLocked()
-	if s.postBody != nil {
-		// A body that trickles in must not outlive its session.
-		s.postBody.SetReadDeadline(time.Now())
-	}
-	if s.closeTimer != nil {
-		s.closeTimer.Stop()
-	}
-	if s.upgradeTimer != nil {
-		s.upgradeTimer.Stop()
-	}
-	ws, probe := s.ws, s.probe
-	s.probe = nil
-	s.queue, s.spare, s.queueBytes, s.inflight = nil, nil, 0, 0
+	t := s.t
+	s.queue, s.queueBytes, s.inflight = nil, 0, 0
 	charged := s.charged
 	s.charged = 0
-	if reason == ReasonTransportClose && description == errClientClose {
-		// The reference answers a pending poll with noop when the client
-		// closes, and with a close packet otherwise.
-		s.pollReply = packet.Noop
-	}
-	select {
-	case s.getWake <- struct{}{}:
-	default:
-	}
 	s.mu.Unlock()
 	s.srv.budget.release(charged)
 
-	if probe != nil {
-		probe.Close()
-	}
-	if ws != nil {
-		if errors.Is(description, ErrQueueFull) {
-			// The client stopped reading: a close frame would not reach
-			// it, and closing now ends a write blocked on it, which
-			// frees the batch it holds.
-			ws.Close()
-		} else {
-			s.closeWebSocket(ws, description)
-		}
-	}
+	t.close(cause)
 	s.srv.remove(s)
 	s.closed.Store(true)
 	s.mu.Lock()
@@ -591,22 +421,6 @@ func (s *Session) close(reason CloseReason, description error, asyncNotify bool)
 		return
 	}
 	s.notifyClose()
-}
-
-// closeWebSocket sends the close frame and closes ws.
-func (s *Session) closeWebSocket(ws *websocket.Conn, description error) {
-	// A close frame to a client that stopped reading may take until its
-	// deadline; the session is over already, so do not make the caller
-	// wait for it.
-	tooBig := errors.Is(description, websocket.ErrReadLimit) // 1009 was sent
-	s.srv.goTracked(func() {
-		if tooBig {
-			ws.DrainAndClose(time.Second)
-			return
-		}
-		ws.WriteClose(websocket.CloseNormal) // as the reference, whatever the reason
-		ws.Close()
-	})
 }
 
 // notifyClose calls OnClose once the session is closed and no delivery is
@@ -724,7 +538,7 @@ func (s *Session) openPacket() outPacket {
 	b = append(b, `{"sid":"`...)
 	b = append(b, s.id...)
 	b = append(b, `","upgrades":[`...)
-	for i, u := range cfg.upgrades(s.transportLocked()) {
+	for i, u := range cfg.upgrades(s.t.kind()) {
 		if i > 0 {
 			b = append(b, ',')
 		}

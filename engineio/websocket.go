@@ -3,65 +3,82 @@ package engineio
 import (
 	"encoding/base64"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/ab218a8d/socketio/engineio/packet"
 	"github.com/ab218a8d/socketio/internal/websocket"
 )
 
-// serveWebSocket starts reading ws for the session: first as the probe of
-// an upgrade if probing, else as its transport.
-func (s *Session) serveWebSocket(ws *websocket.Conn, probing bool) {
-	r := &wsReader{s: s, ws: ws, probing: probing}
-	ws.Serve(r.message, r.end)
+// wsTransport is the WebSocket transport. Its reader hands each message to
+// the session on the connection's read callback and then writes what the
+// handler emitted, on the same goroutine; emits from elsewhere are written
+// by the server's flusher, and a client slow to read gets a writer
+// goroutine for as long as its backlog lasts. Its fields are guarded by the
+// session's mu unless they say otherwise.
+type wsTransport struct {
+	s  *Session        // never changes
+	ws *websocket.Conn // never changes
+	// from is the polling transport this one upgraded, or nil: a POST it
+	// still reads is cut when the session closes.
+	from *polling
+	// probe is the upgrade this connection is probing for, until "5"
+	// completes it; owned by the reader.
+	probe *upgrade
+
+	spare       []outPacket // the queue's other buffer, reused by the writer
+	writing     bool        // a writer owns the writes
+	dispatching bool        // the reader is inside the handler
+	readerFlush bool        // the reader writes the queue once the handler returns
+	b64         bool        // never changes: the client asked for binary as base64 text (b64=1)
 }
 
-// wsReader receives the messages of one WebSocket of a session. Its
-// callbacks run one at a time.
-type wsReader struct {
-	s       *Session
-	ws      *websocket.Conn
-	probing bool // the upgrade is not complete yet
+func newWebSocket(s *Session, ws *websocket.Conn) *wsTransport {
+	return &wsTransport{s: s, ws: ws, b64: queryHas(s.req.URL.RawQuery, "b64")}
 }
 
-func (r *wsReader) message(binary bool, data []byte) bool {
+// serve starts reading the connection.
+func (w *wsTransport) serve() { w.ws.Serve(w.message, w.end) }
+
+func (w *wsTransport) message(binary bool, data []byte) bool {
 	p, err := packet.DecodeFrame(data, binary)
-	if r.probing {
-		return r.probe(p, err)
+	if w.probe != nil {
+		return w.probe.receive(w, p, err)
 	}
 	if err != nil {
-		r.s.closeNow(ReasonParseError, err)
+		w.s.closeNow(ReasonParseError, err)
 		return false
 	}
-	return r.s.receive(p)
+	return w.receive(p)
 }
 
-func (r *wsReader) end(err error) {
-	if r.probing {
-		r.s.abortUpgrade(r.ws)
+func (w *wsTransport) end(err error) {
+	if w.probe != nil {
+		w.probe.abort(w)
 		return
 	}
 	reason := ReasonTransportError
 	if websocket.IsNormalClose(err) {
 		reason = ReasonTransportClose
 	}
-	r.s.closeNow(reason, err)
+	w.s.closeNow(reason, err)
 }
 
 // receive handles a packet that came over WebSocket and, when the handler
 // emitted while it ran, writes the queue itself. It reports whether to read
 // on.
-func (s *Session) receive(p packet.Packet) bool {
+func (w *wsTransport) receive(p packet.Packet) bool {
+	s := w.s
 	s.mu.Lock()
-	s.dispatching = true
+	w.dispatching = true
 	s.mu.Unlock()
 	s.readMu.Lock()
 	reason, herr := s.handlePacket(p)
 	s.readMu.Unlock()
 	s.mu.Lock()
-	s.dispatching = false
-	flush := s.readerFlush
-	s.readerFlush = false
+	w.dispatching = false
+	flush := w.readerFlush
+	w.readerFlush = false
 	s.mu.Unlock()
 	if herr != nil && herr != errStop {
 		s.closeNow(reason, herr)
@@ -71,23 +88,87 @@ func (s *Session) receive(p packet.Packet) bool {
 		return false
 	}
 	if flush {
-		s.writeNonblocking()
+		w.writeNonblocking()
 	}
 	return true
 }
 
-// writeWebSocket writes the queue until it is empty, blocking on a client
-// slow to read. Only the goroutine that set s.writing runs it.
-func (s *Session) writeWebSocket() {
+func (w *wsTransport) kind() Transport { return WebSocket }
+
+func (w *wsTransport) writableLocked() bool { return !w.writing }
+
+// kickLocked has the queue written by the reader once its handler returns,
+// or else by the server's flusher.
+func (w *wsTransport) kickLocked() {
+	if w.writing {
+		return
+	}
+	w.writing = true
+	if w.dispatching {
+		w.readerFlush = true
+		return
+	}
+	w.s.srv.flusher.add(w)
+}
+
+// drainLocked has the queue written; the writer that finds it empty closes
+// the session (takeBatch).
+func (w *wsTransport) drainLocked() { w.kickLocked() }
+
+func (w *wsTransport) flushDeferred() {
+	s := w.s
+	s.mu.Lock()
+	deferred := w.readerFlush
+	w.readerFlush = false // w.writing stays set: the writer owns the queue
+	s.mu.Unlock()
+	if deferred {
+		w.startWriter(nil)
+	}
+}
+
+func (w *wsTransport) close(c *closeCause) {
+	s := w.s
+	s.mu.Lock()
+	w.spare = nil
+	from := w.from
+	s.mu.Unlock()
+	if from != nil {
+		from.close(c)
+	}
+	if errors.Is(c.description, ErrQueueFull) {
+		// The client stopped reading: a close frame would not reach it,
+		// and closing now ends a write blocked on it, which frees the
+		// batch it holds.
+		w.ws.Close()
+		return
+	}
+	// A close frame to a client that stopped reading may take until its
+	// deadline; the session is over already, so do not make the caller
+	// wait for it.
+	ws := w.ws
+	tooBig := errors.Is(c.description, websocket.ErrReadLimit) // 1009 was sent
+	s.srv.goTracked(func() {
+		if tooBig {
+			ws.DrainAndClose(time.Second)
+			return
+		}
+		ws.WriteClose(websocket.CloseNormal) // as the reference, whatever the reason
+		ws.Close()
+	})
+}
+
+// writeQueue writes the queue until it is empty, blocking on a client slow
+// to read. Only the goroutine that set w.writing runs it.
+func (w *wsTransport) writeQueue() {
 	for {
-		batch, ws, ok := s.takeBatch(-1)
+		batch, ok := w.takeBatch(-1)
 		if !ok {
 			return
 		}
-		_, err := s.writeFrames(ws, batch, false)
-		s.returnBatch(batch)
+		_, err := w.writeFrames(batch, false)
+		w.returnBatch(batch)
 		if err != nil {
-			s.closeNow(ReasonTransportError, err)
+			w.s.closeNow(ReasonTransportError, err)
 			return
 		}
 	}
@@ -97,30 +178,30 @@ func (s *Session) writeWebSocket() {
 // each recipient this way, and the reader after its handler. What the
 // socket does not take at once is left to a writer goroutine, as is a
 // queue that keeps refilling or one larger than nonblockingMax. Only the
-// goroutine that set s.writing runs it.
-func (s *Session) writeNonblocking() {
+// goroutine that set w.writing runs it.
+func (w *wsTransport) writeNonblocking() {
 	for range 2 {
-		batch, ws, ok := s.takeBatch(nonblockingMax)
+		batch, ok := w.takeBatch(nonblockingMax)
 		if !ok {
 			return
 		}
 		if batch == nil {
 			break
 		}
-		done, err := s.writeFrames(ws, batch, true)
+		done, err := w.writeFrames(batch, true)
 		if err != nil {
-			s.returnBatch(batch)
-			s.closeNow(ReasonTransportError, err)
+			w.returnBatch(batch)
+			w.s.closeNow(ReasonTransportError, err)
 			return
 		}
 		if !done {
-			s.startWriter(batch) // ws holds the rest of it
+			w.startWriter(batch) // ws holds the rest of it
 			return
 		}
-		s.written(batch)
-		s.returnBatch(batch)
+		w.s.written(batch)
+		w.returnBatch(batch)
 	}
-	s.startWriter(nil)
+	w.startWriter(nil)
 }
 
 // nonblockingMax is the largest queue written without blocking. What a
@@ -135,41 +216,41 @@ const nonblockingMax = 64 << 10
 // leaves the queue. When there is nothing left, it ends the writing
 // (closing a session that was waiting for its queue to drain) and reports
 // false.
-func (s *Session) takeBatch(max int) ([]outPacket, *websocket.Conn, bool) {
+func (w *wsTransport) takeBatch(max int) ([]outPacket, bool) {
+	s := w.s
 	s.mu.Lock()
 	if s.state == stateClosed {
-		s.writing = false
+		w.writing = false
 		s.mu.Unlock()
-		return nil, nil, false
+		return nil, false
 	}
 	batch := s.queue
 	if len(batch) == 0 {
-		s.writing = false
+		w.writing = false
 		closing := s.state == stateClosing
 		s.mu.Unlock()
 		if closing {
 			s.closeNow(ReasonForcedClose, nil)
 		}
-		return nil, nil, false
+		return nil, false
 	}
 	if max >= 0 && s.queueBytes > max {
-		ws := s.ws
 		s.mu.Unlock()
-		return nil, ws, true
+		return nil, true
 	}
 	s.inflight += s.queueBytes
-	s.queue, s.spare, s.queueBytes = s.spare[:0], nil, 0
-	ws := s.ws
+	s.queue, w.spare, s.queueBytes = w.spare[:0], nil, 0
 	s.mu.Unlock()
-	return batch, ws, true
+	return batch, true
 }
 
 // returnBatch keeps a written batch's array for the next one.
-func (s *Session) returnBatch(batch []outPacket) {
+func (w *wsTransport) returnBatch(batch []outPacket) {
 	clear(batch)
+	s := w.s
 	s.mu.Lock()
-	if s.state != stateClosed && s.spare == nil {
-		s.spare = batch[:0]
+	if s.state != stateClosed && w.spare == nil {
+		w.spare = batch[:0]
 	}
 	s.mu.Unlock()
 }
@@ -180,38 +261,39 @@ func (s *Session) returnBatch(batch []outPacket) {
 // round: a client that stops reading is then closed. A blocking write
 // releases each chunk's charge once the chunk is out, so that a large
 // batch makes room in the server's budget as it goes.
-func (s *Session) writeFrames(ws *websocket.Conn, batch []outPacket, nonblocking bool) (bool, error) {
+func (w *wsTransport) writeFrames(batch []outPacket, nonblocking bool) (bool, error) {
+	s, ws := w.s, w.ws
 	if !nonblocking {
 		cfg := s.srv.cfg
 		ws.SetWriteDeadline(time.Now().Add(cfg.PingInterval + cfg.PingTimeout))
 	}
-	w := ws.NewBatch(nonblocking)
+	b := ws.NewBatch(nonblocking)
 	start, size := 0, 0 // the chunk not yet written, blocking
 	for i, p := range batch {
 		if !nonblocking && size >= writeChunk {
-			if err := w.Flush(); err != nil {
+			if err := b.Flush(); err != nil {
 				return false, err
 			}
 			s.written(batch[start:i])
 			start, size = i, 0
-			w = ws.NewBatch(false)
+			b = ws.NewBatch(false)
 		}
 		size += len(p.Data) + packetOverhead
 		switch {
-		case p.prep != nil && !(p.Binary && s.b64):
-			w.Prepared(p.prep.wsFrame(), !p.noCompress)
-		case p.Binary && s.b64:
-			w.Message(false, 'b', base64.StdEncoding.AppendEncode(nil, p.Data), !p.noCompress)
+		case p.prep != nil && !(p.Binary && w.b64):
+			b.Prepared(p.prep.wsFrame(), !p.noCompress)
+		case p.Binary && w.b64:
+			b.Message(false, 'b', base64.StdEncoding.AppendEncode(nil, p.Data), !p.noCompress)
 		case p.Binary:
-			w.Message(true, 0, p.Data, !p.noCompress)
+			b.Message(true, 0, p.Data, !p.noCompress)
 		default:
-			w.Message(false, '0'+byte(p.Type), p.Data, !p.noCompress)
+			b.Message(false, '0'+byte(p.Type), p.Data, !p.noCompress)
 		}
 	}
 	if nonblocking {
-		return w.TryFlush()
+		return b.TryFlush()
 	}
-	if err := w.Flush(); err != nil {
+	if err := b.Flush(); err != nil {
 		return false, err
 	}
 	s.written(batch[start:])
@@ -222,124 +304,80 @@ func (s *Session) writeFrames(ws *websocket.Conn, batch []outPacket, nonblocking
 // charge of what went out.
 const writeChunk = 64 << 10
 
-// probe runs the upgrade of a polling session on a new WebSocket: answer
-// "2probe" with "3probe", release the pending poll, and switch on "5".
-// Anything else, an error, or UpgradeTimeout aborts the upgrade and leaves
-// the session on polling.
-func (r *wsReader) probe(p packet.Packet, err error) bool {
-	s, ws := r.s, r.ws
-	switch {
-	case err == nil && p.Type == packet.Ping && string(p.Data) == "probe":
-		if err := ws.WriteMessage(false, '0'+byte(packet.Pong), []byte("probe"), false); err != nil {
-			s.abortUpgrade(ws)
-			return false
+// startWriter writes the queue on a new goroutine, which may block on a
+// client slow to read, after what an earlier non-blocking write left of
+// unsent, a batch whose charge is released once it is out.
+func (w *wsTransport) startWriter(unsent []outPacket) {
+	w.s.srv.tasks.add()
+	go w.runWriter(unsent)
+}
+
+func (w *wsTransport) runWriter(unsent []outPacket) {
+	s := w.s
+	defer s.srv.tasks.done()
+	cfg := s.srv.cfg
+	w.ws.SetWriteDeadline(time.Now().Add(cfg.PingInterval + cfg.PingTimeout))
+	err := w.ws.Flush()
+	if unsent != nil {
+		if err == nil {
+			s.written(unsent)
 		}
+		w.returnBatch(unsent)
+	}
+	if err != nil {
 		s.mu.Lock()
-		if s.probe == ws {
-			s.probed = true
-			s.kickLocked()
-		}
+		w.writing = false
 		s.mu.Unlock()
-		return true
-	case err == nil && p.Type == packet.Upgrade:
-		if !s.completeUpgrade(ws) {
-			ws.Close()
-			return false
+		s.closeNow(ReasonTransportError, err)
+		return
+	}
+	w.writeQueue()
+}
+
+// flusher writes, on one goroutine and without blocking, the queues of the
+// WebSocket sessions that a broadcast (or any emit from outside their
+// reader) left waiting: no goroutine per recipient.
+type flusher struct {
+	srv     *Server
+	mu      sync.Mutex
+	pending []*wsTransport // transports whose w.writing they own
+	spare   []*wsTransport
+	running bool
+}
+
+// add has w's queue written. The caller has set w.writing.
+func (f *flusher) add(w *wsTransport) {
+	f.mu.Lock()
+	f.pending = append(f.pending, w)
+	start := !f.running
+	f.running = true
+	f.mu.Unlock()
+	if start {
+		f.srv.tasks.add()
+		go f.run()
+	}
+}
+
+func (f *flusher) run() {
+	defer f.srv.tasks.done()
+	for {
+		f.mu.Lock()
+		batch := f.pending
+		if len(batch) == 0 {
+			f.running = false
+			f.mu.Unlock()
+			return
 		}
-		r.probing = false
-		return true
-	default:
-		s.abortUpgrade(ws)
-		return false
-	}
-}
-
-// completeUpgrade moves the session onto ws and writes what was queued.
-func (s *Session) completeUpgrade(ws *websocket.Conn) bool {
-	s.mu.Lock()
-	if s.state == stateClosed || s.probe != ws {
-		s.mu.Unlock()
-		return false
-	}
-	if s.upgradeTimer != nil {
-		s.upgradeTimer.Stop()
-		s.upgradeTimer = nil
-	}
-	if s.closeTimer != nil {
-		s.closeTimer.Stop()
-		s.closeTimer = nil
-	}
-	s.probe, s.upgrading, s.probed, s.upgraded = nil, false, false, true
-	s.onWS, s.ws = true, ws
-	s.endUpgradeLocked()
-	select { // release a pending poll: it answers noop
-	case s.getWake <- struct{}{}:
-	default:
-	}
-	flush := !s.writing && (len(s.queue) > 0 || s.state == stateClosing)
-	if flush {
-		s.writing = true
-	}
-	s.mu.Unlock()
-	if flush {
-		s.writeNonblocking()
-	}
-	return true
-}
-
-// abortUpgrade gives up the upgrade on ws, if it is still the one probing.
-func (s *Session) abortUpgrade(ws *websocket.Conn) {
-	s.mu.Lock()
-	if s.probe == ws {
-		s.probe, s.upgrading, s.probed = nil, false, false
-		if s.upgradeTimer != nil {
-			s.upgradeTimer.Stop()
-			s.upgradeTimer = nil
+		f.pending, f.spare = f.spare[:0], nil
+		f.mu.Unlock()
+		for _, w := range batch {
+			w.writeNonblocking()
 		}
-		s.endUpgradeLocked()
+		clear(batch)
+		f.mu.Lock()
+		if f.spare == nil {
+			f.spare = batch[:0]
+		}
+		f.mu.Unlock()
 	}
-	s.mu.Unlock()
-	ws.Close()
-}
-
-func (s *Session) endUpgradeLocked() {
-	if s.upgradeDone != nil {
-		close(s.upgradeDone)
-		s.upgradeDone = nil
-	}
-}
-
-var errUpgradeRefused = errors.New("engineio: session cannot upgrade")
-
-// beginUpgrade reserves the session for an upgrade to WebSocket.
-func (s *Session) beginUpgrade() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.state == stateClosed || s.onWS || s.upgrading || s.upgraded || s.srv.cfg.DisableUpgrades {
-		return errUpgradeRefused
-	}
-	s.upgrading = true
-	s.upgradeDone = make(chan struct{})
-	return nil
-}
-
-// startProbe hands ws to the upgrade, or returns false if the session can
-// no longer upgrade.
-func (s *Session) startProbe(ws *websocket.Conn) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.state == stateClosed || !s.upgrading {
-		return false
-	}
-	s.probe = ws
-	s.upgradeTimer = time.AfterFunc(s.srv.cfg.UpgradeTimeout, func() { s.abortUpgrade(ws) })
-	return true
-}
-
-// cancelUpgrade undoes beginUpgrade when the WebSocket handshake failed.
-func (s *Session) cancelUpgrade() {
-	s.mu.Lock()
-	s.upgrading = false
-	s.endUpgradeLocked()
-	s.mu.Unlock()
 }
