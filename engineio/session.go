@@ -576,3 +576,22 @@ func (s *Session) open() {
 	s.h = h
 	s.startHeartbeat()
 }
+
+// Defer, called from OnMessage, has f run once the transport that
+// delivered the message has been read as far as it could and handed back,
+// on the goroutine that read it: f may then take long while the session's
+// next messages are read by other goroutines (the Socket.IO layer runs its
+// handlers so, without starting a goroutine). It reports false, and does
+// nothing, where that cannot be: over long-polling, on a WebSocket read by
+// a goroutine of its own, or when an f is deferred already; run f some
+// other way then. A deferred f runs even if the session closes meanwhile.
+func (s *Session) Defer(f func()) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w, ok := s.t.(*wsTransport)
+	if !ok || !w.dispatching || w.deferred != nil || !w.ws.Polled() {
+		return false
+	}
+	w.deferred = f
+	return true
+}

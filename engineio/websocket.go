@@ -31,6 +31,9 @@ type wsTransport struct {
 	dispatching bool        // the reader is inside the handler
 	readerFlush bool        // the reader writes the queue once the handler returns
 	b64         bool        // never changes: the client asked for binary as base64 text (b64=1)
+	// deferred is what the handler left for the reader to do once it has
+	// handed the connection back (Session.Defer); guarded by s.mu.
+	deferred func()
 }
 
 func newWebSocket(s *Session, ws *websocket.Conn) *wsTransport {
@@ -38,9 +41,10 @@ func newWebSocket(s *Session, ws *websocket.Conn) *wsTransport {
 }
 
 // serve starts reading the connection.
-func (w *wsTransport) serve() { w.ws.Serve(w.message, w.end) }
+func (w *wsTransport) serve() { w.ws.Serve(w) }
 
-func (w *wsTransport) message(binary bool, data []byte) bool {
+// Message, End and Release make w the connection's websocket.Handler.
+func (w *wsTransport) Message(binary bool, data []byte) bool {
 	p, err := packet.DecodeFrame(data, binary)
 	if w.probe != nil {
 		return w.probe.receive(w, p, err)
@@ -52,7 +56,7 @@ func (w *wsTransport) message(binary bool, data []byte) bool {
 	return w.receive(p)
 }
 
-func (w *wsTransport) end(err error) {
+func (w *wsTransport) End(err error) {
 	if w.probe != nil {
 		w.probe.abort(w)
 		return
@@ -380,4 +384,15 @@ func (f *flusher) run() {
 		}
 		f.mu.Unlock()
 	}
+}
+
+// Release hands the reader what the handler deferred (Session.Defer), to
+// run once the connection is handed back.
+func (w *wsTransport) Release() func() {
+	s := w.s
+	s.mu.Lock()
+	f := w.deferred
+	w.deferred = nil
+	s.mu.Unlock()
+	return f
 }

@@ -29,7 +29,7 @@ func BenchmarkRead(b *testing.B) {
 			}
 			c := newConn(u, discard{}, false)
 			got := 0
-			c.onMessage = func(bool, []byte) bool { got++; return true }
+			c.h = Funcs{Message: func(bool, []byte) bool { got++; return true }}.Handler()
 			b.SetBytes(int64(size))
 			b.ReportAllocs()
 			b.ResetTimer()

@@ -27,7 +27,7 @@ import (
 //     closed with 1007 when its last fragment comes. Autobahn counts this
 //     as NON-STRICT, which it accepts.
 //   - A close frame is answered by the application (here the echo
-//     server's onEnd, in engineio with 1000 whatever the code); the
+//     server's End, in engineio with 1000 whatever the code); the
 //     package reports the code and reason. Autobahn 7.7.x accepts 1000 or
 //     the echoed code.
 //   - permessage-deflate is without context takeover both ways, and a
@@ -51,9 +51,9 @@ func confServer(t *testing.T, noPoller bool) string {
 			return
 		}
 		conns <- c
-		c.Serve(func(binary bool, data []byte) bool {
+		c.Serve(Funcs{Message: func(binary bool, data []byte) bool {
 			return c.WriteMessage(binary, 0, data, true) == nil
-		}, func(err error) {
+		}, End: func(err error) {
 			var ce *CloseError
 			if errors.As(err, &ce) {
 				code := ce.Code
@@ -67,7 +67,7 @@ func confServer(t *testing.T, noPoller bool) string {
 			// lose the close frame. The client ends its side once it
 			// has the close frame.
 			c.DrainAndClose(time.Second)
-		})
+		}}.Handler())
 	}))
 	t.Cleanup(func() {
 		hs.Close()

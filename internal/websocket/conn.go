@@ -89,13 +89,12 @@ type Conn struct {
 	unsent []byte  // under wmu: what TryFlush could not write, to go first
 
 	// Reading state, owned by the one goroutine reading at a time.
-	onMessage func(binary bool, data []byte) bool
-	onEnd     func(error)
-	in        []byte      // bytes read and not yet parsed; nil while none
-	inBP      *[]byte     // in's pool entry, if it came from a pool
-	long      *longFrame  // a frame larger than in, being read; nil while none
-	frag      *fragmented // a message coming in fragments; nil while none
-	inChunk   bool        // in's pool is a chunk pool
+	h       Handler     // set by Serve
+	in      []byte      // bytes read and not yet parsed; nil while none
+	inBP    *[]byte     // in's pool entry, if it came from a pool
+	long    *longFrame  // a frame larger than in, being read; nil while none
+	frag    *fragmented // a message coming in fragments; nil while none
+	inChunk bool        // in's pool is a chunk pool
 
 	deflate   bool // permessage-deflate was negotiated; never changes
 	closeSent bool // under wmu

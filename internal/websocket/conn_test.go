@@ -68,11 +68,11 @@ func newServer(t *testing.T, o UpgraderOptions, keep func(message) bool) *server
 			return
 		}
 		e := &endpoint{conn: c, msgs: make(chan message, 64), ended: make(chan error, 1)}
-		c.Serve(func(binary bool, data []byte) bool {
+		c.Serve(Funcs{Message: func(binary bool, data []byte) bool {
 			m := message{binary, data}
 			e.msgs <- m
 			return keep == nil || keep(m)
-		}, func(err error) { e.ended <- err })
+		}, End: func(err error) { e.ended <- err }}.Handler())
 		s.conns <- e
 	}))
 	s.url = "ws" + strings.TrimPrefix(hs.URL, "http")
@@ -456,7 +456,7 @@ func TestCompressedBomb(t *testing.T) {
 
 func TestStopAndEnd(t *testing.T) {
 	runModes(t, func(t *testing.T, noPoller bool) {
-		// onMessage returning false stops reading without onEnd.
+		// Message returning false stops reading without End.
 		s := newServer(t, UpgraderOptions{NoPoller: noPoller}, func(m message) bool { return string(m.data) != "stop" })
 		c := dialRaw(t, s, "")
 		e := s.accept()
@@ -468,7 +468,7 @@ func TestStopAndEnd(t *testing.T) {
 		case m := <-e.msgs:
 			t.Fatalf("got %q after reading stopped", m.data)
 		case err := <-e.ended:
-			t.Fatalf("onEnd(%v) after reading stopped", err)
+			t.Fatalf("End(%v) after reading stopped", err)
 		case <-time.After(100 * time.Millisecond):
 		}
 
@@ -505,7 +505,7 @@ func TestStopAndEnd(t *testing.T) {
 		e4.conn.Close()
 		select {
 		case err := <-e4.ended:
-			t.Fatalf("onEnd(%v) after Close", err)
+			t.Fatalf("End(%v) after Close", err)
 		case <-time.After(100 * time.Millisecond):
 		}
 	})

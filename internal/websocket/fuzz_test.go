@@ -33,13 +33,13 @@ func FuzzParse(f *testing.F) {
 		run := func(step int) (msgs [][]byte, failed bool) {
 			c := newConn(u, discard{}, true)
 			defer c.releaseBuffer()
-			c.onMessage = func(binary bool, m []byte) bool {
+			c.h = Funcs{Message: func(binary bool, m []byte) bool {
 				if len(m) > limit {
 					t.Fatalf("a %d-byte message passed the %d-byte limit", len(m), limit)
 				}
 				msgs = append(msgs, m)
 				return true
-			}
+			}}.Handler()
 			rest := data
 			read := func(p []byte) (int, error) {
 				n := copy(p[:min(len(p), step)], rest)

@@ -25,20 +25,55 @@ const maxReadsPerWake = 16
 // errWouldBlock is a non-blocking read finding nothing to read.
 var errWouldBlock = errors.New("websocket: read would block")
 
+// A Handler receives what Serve reads. Its methods are called one at a
+// time.
+type Handler interface {
+	// Message handles one message; data belongs to it. Returning false
+	// stops reading: no method is called again.
+	Message(binary bool, data []byte) bool
+	// End is told why reading ended (see Serve), once.
+	End(err error)
+	// Release is called by a goroutine of a Poller that read what it
+	// could, before it hands the connection back: the next messages may
+	// then be read by another goroutine. It returns work to run after
+	// that, on the same goroutine, or nil: what the Messages just
+	// delivered left to do, done without holding up the reading. It is
+	// called after every such read, even one that stopped reading or
+	// found the connection closed (then before End, if End is called). A
+	// connection read by a goroutine of its own (see Polled) is never
+	// released.
+	Release() (after func())
+}
+
+// Funcs adapts two functions to Handler, releasing with nothing to do.
+type Funcs struct {
+	Message func(binary bool, data []byte) bool
+	End     func(err error)
+}
+
+// funcsHandler is Funcs as a Handler.
+type funcsHandler struct{ f Funcs }
+
+func (h funcsHandler) Message(binary bool, data []byte) bool { return h.f.Message(binary, data) }
+func (h funcsHandler) End(err error)                         { h.f.End(err) }
+func (funcsHandler) Release() func()                         { return nil }
+
+// Handler returns f as a Handler.
+func (f Funcs) Handler() Handler { return funcsHandler{f} }
+
 // Serve reads messages until the connection ends and hands each to
-// onMessage, in order and one at a time, on goroutines started by the
-// Upgrader's Spawn; it returns at once. data belongs to onMessage. When
-// onMessage returns false, reading stops and neither callback is called
-// again; nor are they after Close. Otherwise onEnd is called once, when
-// reading ends, with: a
+// h.Message, in order and one at a time, on goroutines started by the
+// Upgrader's Spawn or a Poller's; it returns at once. When Message returns
+// false, reading stops and no method of h is called again; nor is one
+// after Close. Otherwise h.End is called once, when reading ends, with: a
 // *CloseError if the peer sent a close frame; io.EOF; ErrReadLimit or a
 // *ProtocolError, after which the peer has been sent a close frame; or the
 // read's error. Call Serve once.
 //
 // While the connection is idle no goroutine waits on it where a
 // netpoll.Poller is available; elsewhere one goroutine reads it.
-func (c *Conn) Serve(onMessage func(binary bool, data []byte) bool, onEnd func(error)) {
-	c.onMessage, c.onEnd = onMessage, onEnd
+func (c *Conn) Serve(h Handler) {
+	c.h = h
 	if len(c.in) > 0 {
 		// Frames came with the handshake: deliver them first, from a
 		// goroutine as any other message.
@@ -74,6 +109,12 @@ func (c *Conn) watchOrRead() {
 // readable runs when the Poller sees data: it reads without blocking until
 // nothing is left, delivering the messages.
 func (c *Conn) readable(w *netpoll.Watch) {
+	var after func() // what the handler left to do once released
+	defer func() {
+		if after != nil {
+			after()
+		}
+	}()
 	for reads := 1; ; reads++ {
 		drained, stop, err := c.readAndParse(c.readNonblock)
 		switch {
@@ -85,6 +126,7 @@ func (c *Conn) readable(w *netpoll.Watch) {
 			drained = false
 		}
 		if stop || err != nil {
+			after = c.release(after)
 			c.finish(stop, err)
 			return
 		}
@@ -92,6 +134,7 @@ func (c *Conn) readable(w *netpoll.Watch) {
 			if len(c.in) == 0 && c.long == nil {
 				c.releaseBuffer()
 			}
+			after = c.release(after)
 			// Past a true Done nothing of c's reading state may be
 			// touched: the next callback may be running already.
 			if w.Done() {
@@ -120,7 +163,7 @@ func (c *Conn) finish(stop bool, err error) {
 	c.releaseBuffer()
 	c.frag = nil
 	if !stop && !c.closed.Load() {
-		c.onEnd(err)
+		c.h.End(err)
 	}
 }
 
@@ -425,7 +468,7 @@ func (c *Conn) deliver(op byte, data []byte) (stop bool, err error) {
 	if op == opText && !utf8.Valid(data) {
 		return false, c.protocolError(CloseInvalidPayload, "invalid UTF-8 in a text message")
 	}
-	return !c.onMessage(op == opBinary, data), nil
+	return !c.h.Message(op == opBinary, data), nil
 }
 
 // closeReceived turns the peer's close frame into the error ending reading.
@@ -495,3 +538,22 @@ func maskCopy(dst, src []byte, key uint32, off int) {
 		dst[i] = src[i] ^ byte(key>>(8*(i&3)))
 	}
 }
+
+// release asks the handler for the work to run once the connection is
+// handed back, and adds it to after. It asks even when reading stopped or
+// the connection was closed: work the handler took on must be done.
+func (c *Conn) release(after func()) func() {
+	next := c.h.Release()
+	switch {
+	case next == nil:
+		return after
+	case after == nil:
+		return next
+	}
+	return func() { after(); next() }
+}
+
+// Polled reports whether a Poller reads the connection, rather than a
+// goroutine of its own: the handler's Release is then called after each
+// read.
+func (c *Conn) Polled() bool { return c.watch.Load() != nil }
