@@ -200,7 +200,12 @@ func (c *client) push(p *parser.Packet) {
 	c.mu.Unlock()
 	if start {
 		c.srv.handlers.Add(1)
-		go c.run()
+		// On a WebSocket, the goroutine reading it runs the handlers once
+		// it has handed the connection back: no goroutine to start, and
+		// the next messages are read by others meanwhile.
+		if !c.es.Defer(c.run) {
+			go c.run()
+		}
 	}
 }
 
