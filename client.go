@@ -23,7 +23,9 @@ import (
 // the order the client sent them. So a handler that waits on the client (an
 // EmitWithAck) waits while the transport is still read, and gets its
 // acknowledgement. The goroutine starts when a packet arrives and ends
-// when none is left: an idle connection has none.
+// when none is left: an idle connection has none. On a WebSocket that the
+// poller reads it is the worker that read the packet, once it has handed
+// the connection back (engineio.Session.Defer); otherwise a new one.
 type client struct {
 	srv *Server
 	es  *engineio.Session
