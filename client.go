@@ -226,9 +226,7 @@ func (c *client) run() {
 			b.running = false
 			closing := b.closing
 			b.closing = nil
-			clear(b.queue)
-			b.queue, b.head, b.queued = b.queue[:0], 0, 0
-			b.room.Broadcast()
+			b.drop()
 			c.idleLocked()
 			c.mu.Unlock()
 			c.closeForced()
@@ -378,10 +376,7 @@ func (c *client) closeSockets(reason DisconnectReason, desc error) {
 	c.closed = true
 	c.stopConnectTimeoutLocked()
 	if b := c.busy; b != nil {
-		clear(b.queue)
-		b.queue, b.head = b.queue[:0], 0
-		b.queued = 0
-		b.room.Broadcast()
+		b.drop()
 	}
 	sockets := c.socketList()
 	c.setSockets(nil)
@@ -467,4 +462,12 @@ func packetCost(p *parser.Packet) int {
 		n += len(a)
 	}
 	return n
+}
+
+// drop empties the queue, waking the pushes that wait for room. The
+// caller holds the client's mu.
+func (b *clientBusy) drop() {
+	clear(b.queue)
+	b.queue, b.head, b.queued = b.queue[:0], 0, 0
+	b.room.Broadcast()
 }

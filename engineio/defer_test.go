@@ -1,6 +1,7 @@
 package engineio_test
 
 import (
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -73,17 +74,12 @@ func TestDeferRunsOnceTheReadIsDone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b strings.Builder
-	buf := make([]byte, 512)
-	for {
-		n, err := res.Body.Read(buf)
-		b.Write(buf[:n])
-		if err != nil {
-			break
-		}
-	}
+	body, err := io.ReadAll(res.Body)
 	res.Body.Close()
-	sid := eiotest.ParseOpen(t, strings.Split(b.String(), "\x1e")[0]).SID
+	if err != nil {
+		t.Fatal(err)
+	}
+	sid := eiotest.ParseOpen(t, strings.Split(string(body), "\x1e")[0]).SID
 	post, err := http.Post(base+"polling&sid="+sid, "text/plain", strings.NewReader("4block"))
 	if err != nil {
 		t.Fatal(err)
