@@ -12,7 +12,7 @@ import (
 // ErrServerQueueFull is the description of sessions closed, with
 // ReasonTransportError, because the server's budget of queued output
 // (Options.MaxServerQueuedBytes) was exhausted while their backlogs had
-// not moved for a second; Send returns it when its own session was closed
+// not moved for three seconds; Send returns it when its own session was closed
 // so. It wraps ErrQueueFull.
 var ErrServerQueueFull = fmt.Errorf("%w: the server's budget is exhausted and this client has stopped reading", ErrQueueFull)
 
@@ -150,8 +150,11 @@ func (s *Session) flushDeferred() {
 // (no byte of it written, or taken by a poll) for the session to be cut
 // when the budget is exhausted. A client that reads, however slowly, takes
 // some bytes every round trip; one that stopped reading takes none once
-// its socket buffers are full.
-const staleAfter = time.Second
+// its socket buffers are full. Three seconds, not one: a client that
+// reads may pause that long (TCP's retransmissions back off 0.2, 0.4,
+// 0.8 s; a busy process schedules its reader late), and with one second
+// the reliability suite's readers, on one core, were cut in 2 of 7 runs.
+const staleAfter = 3 * time.Second
 
 // cutStalled closes the sessions stalled for staleAfter or longer: they
 // hold bytes that will not leave. It reports whether s was one of them.
@@ -185,7 +188,7 @@ func (srv *Server) stalled(before int64) []*Session {
 	for i := range all {
 		s := all[i].s
 		s.mu.Lock()
-		all[i].since, all[i].charged = s.progress, s.charged > 0
+		all[i].since, all[i].charged = s.progress.Load(), s.charged > 0
 		s.mu.Unlock()
 	}
 	all = slices.DeleteFunc(all, func(b backlog) bool { return !b.charged || b.since >= before })
@@ -207,7 +210,7 @@ func nanotime() int64 { return int64(time.Since(clockStart)) }
 // starts now has made no progress yet: it is as old as its first packet.
 func (s *Session) addChargeLocked(c int64) {
 	if s.charged == 0 {
-		s.progress = nanotime()
+		s.progress.Store(nanotime())
 	}
 	s.charged += c
 }
@@ -243,7 +246,7 @@ func (s *Session) unchargeLocked(bytes int, c int64) int64 {
 	c = min(c, s.charged)
 	s.charged -= c
 	if s.charged > 0 && c > 0 {
-		s.progress = nanotime()
+		s.progress.Store(nanotime())
 	}
 	return c
 }

@@ -26,7 +26,7 @@ func TestServerBudgetCutsTheLongestStalled(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		time.Sleep(2 * time.Second)
+		time.Sleep(4 * time.Second)
 		for range 40 {
 			if err := sr.Send(msg); err != nil {
 				t.Fatal(err)
@@ -36,7 +36,7 @@ func TestServerBudgetCutsTheLongestStalled(t *testing.T) {
 			t.Fatalf("server QueuedBytes = %d, want %d", got, want)
 		}
 		// The budget runs out at the 60th message: the smaller backlog,
-		// stalled for 2 s, goes; the larger one, started just now, stays.
+		// stalled for 4 s, goes; the larger one, started just now, stays.
 		start := time.Now()
 		for i := range 15 {
 			if err := sr.Send(msg); err != nil {
@@ -104,5 +104,40 @@ func TestServerBudgetHandlerSendsMoreThanTheBudget(t *testing.T) {
 			t.Fatalf("the handler's Send: %v", err)
 		}
 		e.rec.wantOpen(t, c.SID)
+	})
+}
+
+// When the server's budget runs out, a client that reads slowly is not cut
+// with one that stopped reading: its socket takes some of its backlog every
+// few kilobytes, where a stalled one's takes none. (A blocking write that
+// told only of each 64 KiB it completed had a client reading 20 KB/s look
+// stalled.)
+func TestServerBudgetKeepsASlowReader(t *testing.T) {
+	bubble(t, func(t *testing.T) {
+		e := newEnv(t, &engineio.Options{MaxServerQueuedBytes: 64 << 10})
+		stalled, slow := e.Connect(polling), e.Connect(websocket)
+		ss, sl := e.rec.session(t, stalled.SID), e.rec.session(t, slow.SID)
+		const n = 300
+		sent := make(chan error, 1)
+		go func() {
+			msg := engineio.Message{Data: make([]byte, 1<<10), Binary: true}
+			for i := range n {
+				if err := sl.Send(msg); err != nil {
+					sent <- fmt.Errorf("send %d to the slow reader: %w", i, err)
+					return
+				}
+				ss.Send(msg) // fails once the stalled session is cut
+			}
+			sent <- nil
+		}()
+		for range n {
+			slow.RecvN(1)
+			time.Sleep(50 * time.Millisecond) // 20 KB/s
+		}
+		if err := <-sent; err != nil {
+			t.Fatal(err)
+		}
+		e.rec.wantClosed(t, stalled.SID, engineio.ReasonTransportError)
+		e.rec.wantOpen(t, slow.SID)
 	})
 }

@@ -63,7 +63,7 @@
 // it waits for the server's writers to make room: an emitter faster than
 // the network is so paced at the rate the clients read, instead of
 // filling every queue. Every 100 ms without room, the sessions whose
-// backlogs have not moved for a second (clients that stopped reading, the
+// backlogs have not moved for three seconds (clients that stopped reading, the
 // furthest behind) are disconnected (ErrServerQueueFull); the Send fails
 // only if its own session was one of them. Clients that read keep
 // receiving everything, in order. The Go heap then holds at most about

@@ -96,7 +96,7 @@ type Options struct {
 	// recipient (an upper bound: recipients share its bytes until a
 	// write copies them). A send that would exceed it waits for the
 	// writers to make room; every 100 ms without room, the sessions whose
-	// backlogs have not moved for a second are closed with
+	// backlogs have not moved for three seconds are closed with
 	// ReasonTransportError and ErrServerQueueFull, the sender's own
 	// session too if it is one of them. A volatile packet is
 	// dropped while the budget is exhausted. Default 256 MiB: the memory

@@ -159,11 +159,12 @@ type Session struct {
 	inflight int
 	// charged is what the queue and inflight cost the server's budget.
 	charged int64
-	// progress is when the backlog last moved (a write of some of it
-	// completed, or it started), as nanoseconds of the monotonic clock
-	// (nanotime): the sessions stalled for a second are cut when the
-	// budget is exhausted.
-	progress int64
+	// progress is when the backlog last moved (the socket took some of
+	// it, a poll took it, or it started), as nanoseconds of the monotonic
+	// clock (nanotime): the sessions stalled for three seconds are cut when the
+	// budget is exhausted. Atomic: a blocking write stores it as it goes,
+	// without s.mu.
+	progress atomic.Int64
 
 	// heartbeat: one timer, waiting either for the next ping or for a pong
 	// (awaitingPong).
@@ -275,7 +276,7 @@ func (s *Session) QueuedBytes() int {
 //
 // When the server's budget (Options.MaxServerQueuedBytes) is exhausted,
 // Send waits for the server's writers to make room; every 100 ms without
-// room, the sessions whose backlogs have not moved for a second are closed
+// room, the sessions whose backlogs have not moved for three seconds are closed
 // (ErrServerQueueFull), and Send fails with ErrServerQueueFull if this
 // session was one of them.
 func (s *Session) Send(m Message) error {

@@ -271,7 +271,12 @@ func (w *wsTransport) writeFrames(batch []outPacket, nonblocking bool) (bool, er
 		cfg := s.srv.cfg
 		ws.SetWriteDeadline(time.Now().Add(cfg.PingInterval + cfg.PingTimeout))
 	}
+	var wrote func(int)
+	if !nonblocking {
+		wrote = w.wrote
+	}
 	b := ws.NewBatch(nonblocking)
+	b.Wrote = wrote
 	start, size := 0, 0 // the chunk not yet written, blocking
 	for i, p := range batch {
 		if !nonblocking && size >= writeChunk {
@@ -281,6 +286,7 @@ func (w *wsTransport) writeFrames(batch []outPacket, nonblocking bool) (bool, er
 			s.written(batch[start:i])
 			start, size = i, 0
 			b = ws.NewBatch(false)
+			b.Wrote = wrote
 		}
 		size += len(p.Data) + packetOverhead
 		switch {
@@ -304,6 +310,11 @@ func (w *wsTransport) writeFrames(batch []outPacket, nonblocking bool) (bool, er
 	return true, nil
 }
 
+// wrote records that a blocking write moved: the socket took n bytes of
+// it. A client that reads, however slowly, so keeps its session from being
+// cut as stalled when the server's budget is exhausted.
+func (w *wsTransport) wrote(int) { w.s.progress.Store(nanotime()) }
+
 // writeChunk is how much a blocking write sends before it releases the
 // charge of what went out.
 const writeChunk = 64 << 10
@@ -321,7 +332,7 @@ func (w *wsTransport) runWriter(unsent []outPacket) {
 	defer s.srv.tasks.done()
 	cfg := s.srv.cfg
 	w.ws.SetWriteDeadline(time.Now().Add(cfg.PingInterval + cfg.PingTimeout))
-	err := w.ws.Flush()
+	err := w.ws.Flush(w.wrote)
 	if unsent != nil {
 		if err == nil {
 			s.written(unsent)

@@ -164,26 +164,29 @@ func appendHeader(dst []byte, op byte, deflated bool, n int) []byte {
 
 // Write writes frames built with AppendMessage and AppendPrepared, in one
 // write.
-func (c *Conn) Write(frames []byte) error {
+func (c *Conn) Write(frames []byte) error { return c.writeWith(frames, nil) }
+
+// writeWith is Write with Flush's wrote.
+func (c *Conn) writeWith(frames []byte, wrote func(int)) error {
 	c.wmu.Lock()
-	err := c.writeLocked(frames)
+	err := c.writeLocked(frames, wrote)
 	c.wmu.Unlock()
 	return err
 }
 
 // writeLocked writes b, after the handshake response if it is held back
-// and after what TryFlush left.
-func (c *Conn) writeLocked(b []byte) error {
+// and after what TryFlush left; see Flush for wrote.
+func (c *Conn) writeLocked(b []byte, wrote func(int)) error {
 	if bp := c.corked; bp != nil {
 		c.corked = nil
 		*bp = append(append(*bp, c.unsent...), b...)
 		c.unsent = nil
-		_, err := c.nc.Write(*bp)
+		err := c.write(*bp, wrote)
 		putBuffer(bp)
 		return err
 	}
 	if len(c.unsent) > 0 {
-		_, err := c.nc.Write(c.unsent)
+		err := c.write(c.unsent, wrote)
 		c.unsent = nil
 		if err != nil {
 			return err
@@ -192,16 +195,47 @@ func (c *Conn) writeLocked(b []byte) error {
 	if len(b) == 0 {
 		return nil
 	}
-	_, err := c.nc.Write(b)
-	return err
+	return c.write(b, wrote)
 }
 
+// write writes b, blocking until it is written or the write deadline
+// passes, and tells wrote (if not nil) of each part the socket took.
+func (c *Conn) write(b []byte, wrote func(int)) error {
+	switch {
+	case wrote == nil:
+		_, err := c.nc.Write(b)
+		return err
+	case c.rc != nil:
+		_, err := rawio.WriteAll(c.rc, b, wrote)
+		return err
+	}
+	// A connection with no file descriptor (TLS): part by part.
+	for len(b) > 0 {
+		n, err := c.nc.Write(b[:min(len(b), writePart)])
+		if n > 0 {
+			wrote(n)
+		}
+		if err != nil {
+			return err
+		}
+		b = b[n:]
+	}
+	return nil
+}
+
+// writePart is how much of a blocking write with progress goes to a
+// connection with no file descriptor at a time.
+const writePart = 4 << 10
+
 // Flush writes what TryFlush left, blocking until it is written or the
-// write deadline passes.
-func (c *Conn) Flush() error {
+// write deadline passes. If wrote is not nil, it is called with the count
+// of each part of the write that the socket took, as it goes: a client
+// that reads slowly makes progress every few kilobytes, where one that
+// stopped reading makes none.
+func (c *Conn) Flush(wrote func(n int)) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	return c.writeLocked(nil)
+	return c.writeLocked(nil, wrote)
 }
 
 // tryWriteLocked writes b without blocking and keeps what the socket does
@@ -259,7 +293,7 @@ func (c *Conn) writeControl(op byte, payload []byte, deadline time.Time) error {
 	var b [2 + 125]byte
 	f := append(appendHeader(b[:0], op, false, len(payload)), payload...)
 	c.nc.SetWriteDeadline(deadline)
-	return c.writeLocked(f)
+	return c.writeLocked(f, nil)
 }
 
 // WriteClose sends a close frame with code, waiting at most a second. Only
@@ -381,6 +415,10 @@ type Batch struct {
 	bp          *[]byte
 	err         error
 	nonblocking bool // to be ended by TryFlush
+
+	// Wrote, if set, hears of a blocking batch's progress, as Conn.Flush's
+	// wrote does.
+	Wrote func(n int)
 }
 
 // NewBatch starts a batch of frames for c, to be ended by Flush, or by
@@ -413,7 +451,7 @@ func (b *Batch) spill() {
 			b.c.unsent = append(b.c.unsent, *b.bp...)
 			b.c.wmu.Unlock()
 		} else {
-			b.err = b.c.Write(*b.bp)
+			b.err = b.c.writeWith(*b.bp, b.Wrote)
 		}
 	}
 	*b.bp = (*b.bp)[:0]
@@ -439,7 +477,7 @@ func (b *Batch) TryFlush() (bool, error) {
 // Flush writes what is left and ends the batch, returning the first error.
 func (b *Batch) Flush() error {
 	if len(*b.bp) > 0 && b.err == nil {
-		b.err = b.c.Write(*b.bp)
+		b.err = b.c.writeWith(*b.bp, b.Wrote)
 	}
 	putBuffer(b.bp)
 	b.bp = nil

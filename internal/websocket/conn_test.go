@@ -609,7 +609,8 @@ func TestCorkedHandshake(t *testing.T) {
 }
 
 // TryFlush never blocks: what a client slow to read does not take waits,
-// and goes out first, in order, with the next Flush.
+// and goes out first, in order, with the next Flush, which tells of its
+// progress.
 func TestTryFlushKeepsOrder(t *testing.T) {
 	s := newServer(t, UpgraderOptions{}, nil)
 	c := dialRaw(t, s, "")
@@ -638,8 +639,14 @@ func TestTryFlushKeepsOrder(t *testing.T) {
 		t.Fatalf("TryFlush behind unsent bytes = %v, %v; want false", done, err)
 	}
 	sent++
+	// Flush tells of each part the socket takes: all that was kept, in
+	// as many parts as the client's reads make room for.
+	e.conn.wmu.Lock()
+	unsent := len(e.conn.unsent)
+	e.conn.wmu.Unlock()
+	var parts, wrote int
 	flushed := make(chan error, 1)
-	go func() { flushed <- e.conn.Flush() }()
+	go func() { flushed <- e.conn.Flush(func(n int) { parts, wrote = parts+1, wrote+n }) }()
 	for i := range sent {
 		op, p := c.read()
 		if op != opBinary || len(p) != len(msg)+4 || binary.BigEndian.Uint32(p[len(msg):]) != uint32(i) {
@@ -648,6 +655,9 @@ func TestTryFlushKeepsOrder(t *testing.T) {
 	}
 	if err := <-flushed; err != nil {
 		t.Fatal(err)
+	}
+	if parts == 0 || wrote != unsent {
+		t.Fatalf("Flush told of %d bytes in %d parts, want the %d kept", wrote, parts, unsent)
 	}
 }
 
