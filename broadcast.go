@@ -63,7 +63,14 @@ func (b BroadcastOperator) opts() adapter.BroadcastOptions {
 // the handler gets ErrTimeout at once, as in the reference). Its Args are
 // then the responses: the first argument of each client's
 // acknowledgement, as the reference keeps them.
+//
+// A remote adapter publishes the event to the other servers, bounded by
+// its own timeout; the error says why it could not.
 func (b BroadcastOperator) Emit(event string, args ...any) error {
+	return b.emit(context.Background(), event, args)
+}
+
+func (b BroadcastOperator) emit(ctx context.Context, event string, args []any) error {
 	if parser.IsReserved(event) {
 		return fmt.Errorf("%w: %q", ErrReservedEvent, event)
 	}
@@ -73,14 +80,14 @@ func (b BroadcastOperator) Emit(event string, args ...any) error {
 		return err
 	}
 	if ack == nil {
-		return b.nsp.adapter.Broadcast(p, b.opts())
+		return b.nsp.adapter.Broadcast(ctx, p, b.opts())
 	}
-	return b.emitWithAck(p, ack)
+	return b.emitWithAck(ctx, p, ack)
 }
 
 // emitWithAck gathers the acknowledgements of a broadcast.
-func (b BroadcastOperator) emitWithAck(p *parser.Packet, ack AckHandler) error {
-	servers, err := b.nsp.adapter.ServerCount(context.Background())
+func (b BroadcastOperator) emitWithAck(ctx context.Context, p *parser.Packet, ack AckHandler) error {
+	servers, err := b.nsp.adapter.ServerCount(ctx)
 	if err != nil {
 		return err
 	}
@@ -88,7 +95,7 @@ func (b BroadcastOperator) emitWithAck(p *parser.Packet, ack AckHandler) error {
 	g.mu.Lock()
 	g.timer = time.AfterFunc(b.flags.Timeout, func() { g.finish(ErrTimeout) })
 	g.mu.Unlock()
-	err = b.nsp.adapter.BroadcastWithAck(p, b.opts(),
+	err = b.nsp.adapter.BroadcastWithAck(ctx, p, b.opts(),
 		func(n int) {
 			g.mu.Lock()
 			g.expected += n
@@ -155,7 +162,7 @@ func (g *ackGathering) finish(err error) {
 // EmitWithAck is Emit with acknowledgements, waiting for them or for ctx.
 func (b BroadcastOperator) EmitWithAck(ctx context.Context, event string, args ...any) (Args, error) {
 	return waitAck(ctx, func(h func(Args, error)) error {
-		return b.Emit(event, append(args[:len(args):len(args)], AckHandler(h))...)
+		return b.emit(ctx, event, append(args[:len(args):len(args)], AckHandler(h)))
 	})
 }
 
@@ -183,22 +190,29 @@ func (b BroadcastOperator) FetchSockets(ctx context.Context) ([]*RemoteSocket, e
 	return out, nil
 }
 
-// SocketsJoin makes the selected sockets join rooms.
-func (b BroadcastOperator) SocketsJoin(rooms ...string) { b.nsp.adapter.AddSockets(b.opts(), rooms) }
+// SocketsJoin makes the selected sockets join rooms, on every server
+// unless Local.
+func (b BroadcastOperator) SocketsJoin(ctx context.Context, rooms ...string) error {
+	return b.nsp.adapter.AddSockets(ctx, b.opts(), rooms)
+}
 
-// SocketsLeave makes the selected sockets leave rooms.
-func (b BroadcastOperator) SocketsLeave(rooms ...string) { b.nsp.adapter.DelSockets(b.opts(), rooms) }
+// SocketsLeave makes the selected sockets leave rooms, on every server
+// unless Local.
+func (b BroadcastOperator) SocketsLeave(ctx context.Context, rooms ...string) error {
+	return b.nsp.adapter.DelSockets(ctx, b.opts(), rooms)
+}
 
 // DisconnectSockets disconnects the selected sockets from the namespace,
-// as Socket.Disconnect does.
-func (b BroadcastOperator) DisconnectSockets() {
-	b.nsp.adapter.DisconnectSockets(b.opts(), false)
+// as Socket.Disconnect does, on every server unless Local.
+func (b BroadcastOperator) DisconnectSockets(ctx context.Context) error {
+	return b.nsp.adapter.DisconnectSockets(ctx, b.opts(), adapter.SocketOnly)
 }
 
 // CloseSockets closes the connections of the selected sockets, as
-// Socket.Close does: the reference's disconnectSockets(true).
-func (b BroadcastOperator) CloseSockets() {
-	b.nsp.adapter.DisconnectSockets(b.opts(), true)
+// Socket.Close does (the reference's disconnectSockets(true)), on every
+// server unless Local.
+func (b BroadcastOperator) CloseSockets(ctx context.Context) error {
+	return b.nsp.adapter.DisconnectSockets(ctx, b.opts(), adapter.CloseConnection)
 }
 
 // waitAck emits with an acknowledgement handler and waits for it, or for

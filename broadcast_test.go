@@ -192,7 +192,8 @@ func TestSocketsUtilities(t *testing.T) {
 		f := newFixture(t, m)
 		srv := f.e.srv
 		f.socket(t, "a").SetData(map[string]string{"user": "ann"})
-		list, err := srv.In("r1").FetchSockets(context.Background())
+		ctx := context.Background()
+		list, err := srv.In("r1").FetchSockets(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -215,10 +216,14 @@ func TestSocketsUtilities(t *testing.T) {
 			}
 		}
 
-		srv.In("r2").SocketsJoin("r3")
+		if err := srv.In("r2").SocketsJoin(ctx, "r3"); err != nil {
+			t.Fatal(err)
+		}
 		srv.To("r3").Emit("r3")
 		f.expect(t, `2["r3"]`, "b", "c")
-		srv.In("r1").SocketsLeave("r3")
+		if err := srv.In("r1").SocketsLeave(ctx, "r3"); err != nil {
+			t.Fatal(err)
+		}
 		srv.To("r3").Emit("r3 again")
 		f.expect(t, `2["r3 again"]`, "c")
 		list[0].Emit("remote emit")
@@ -230,7 +235,9 @@ func TestSocketsUtilities(t *testing.T) {
 
 		var ev events
 		f.socket(t, "c").OnDisconnect(func(r socketio.DisconnectReason, _ error) { ev.add("c: %s", r) })
-		srv.In("r2").Except("r1").DisconnectSockets()
+		if err := srv.In("r2").Except("r1").DisconnectSockets(ctx); err != nil {
+			t.Fatal(err)
+		}
 		if got := f.clients["c"].nextText(); got != "1" {
 			t.Fatalf("c got %s, want a DISCONNECT", got)
 		}
@@ -241,7 +248,9 @@ func TestSocketsUtilities(t *testing.T) {
 		}
 
 		f.socket(t, "b").OnDisconnect(func(r socketio.DisconnectReason, _ error) { ev.add("b: %s", r) })
-		srv.In(f.ids["b"]).CloseSockets()
+		if err := srv.In(f.ids["b"]).CloseSockets(ctx); err != nil {
+			t.Fatal(err)
+		}
 		if got := f.clients["b"].nextText(); got != "1" {
 			t.Fatalf("b got %s, want a DISCONNECT", got)
 		}

@@ -144,16 +144,22 @@ func (n *Namespace) FetchSockets(ctx context.Context) ([]*RemoteSocket, error) {
 }
 
 // SocketsJoin makes every socket of the namespace join rooms.
-func (n *Namespace) SocketsJoin(rooms ...string) { n.broadcast().SocketsJoin(rooms...) }
+func (n *Namespace) SocketsJoin(ctx context.Context, rooms ...string) error {
+	return n.broadcast().SocketsJoin(ctx, rooms...)
+}
 
 // SocketsLeave makes every socket of the namespace leave rooms.
-func (n *Namespace) SocketsLeave(rooms ...string) { n.broadcast().SocketsLeave(rooms...) }
+func (n *Namespace) SocketsLeave(ctx context.Context, rooms ...string) error {
+	return n.broadcast().SocketsLeave(ctx, rooms...)
+}
 
 // DisconnectSockets disconnects every socket of the namespace.
-func (n *Namespace) DisconnectSockets() { n.broadcast().DisconnectSockets() }
+func (n *Namespace) DisconnectSockets(ctx context.Context) error {
+	return n.broadcast().DisconnectSockets(ctx)
+}
 
 // CloseSockets closes the connections of every socket of the namespace.
-func (n *Namespace) CloseSockets() { n.broadcast().CloseSockets() }
+func (n *Namespace) CloseSockets(ctx context.Context) error { return n.broadcast().CloseSockets(ctx) }
 
 // ServerSideEmit sends an event to the other servers of the cluster,
 // where OnServerSideEmit handlers receive it; with the in-memory adapter it
@@ -162,8 +168,11 @@ func (n *Namespace) ServerSideEmit(ctx context.Context, event string, args ...an
 	if isServerReserved(event) {
 		return fmt.Errorf("%w: %q", ErrReservedEvent, event)
 	}
-	_, err := n.adapter.ServerSideEmit(ctx, append([]any{event}, args...), false)
-	return err
+	a, err := serverSideArgs(event, args)
+	if err != nil {
+		return err
+	}
+	return n.adapter.ServerSideEmit(ctx, event, a)
 }
 
 // ServerSideEmitWithAck is ServerSideEmit, waiting until ctx ends for the
@@ -172,7 +181,21 @@ func (n *Namespace) ServerSideEmitWithAck(ctx context.Context, event string, arg
 	if isServerReserved(event) {
 		return nil, fmt.Errorf("%w: %q", ErrReservedEvent, event)
 	}
-	return n.adapter.ServerSideEmit(ctx, append([]any{event}, args...), true)
+	a, err := serverSideArgs(event, args)
+	if err != nil {
+		return nil, err
+	}
+	return n.adapter.ServerSideEmitWithAck(ctx, event, a)
+}
+
+// serverSideArgs encodes the arguments of a server-side event.
+func serverSideArgs(event string, args []any) (Args, error) {
+	var att [][]byte
+	data, err := appendArgs(append(make([]byte, 0, argsSize(args)), '['), &att, args)
+	if err != nil {
+		return Args{}, fmt.Errorf("socketio: encoding the arguments of %q: %w", event, err)
+	}
+	return parser.NewArgs(append(data, ']'), att), nil
 }
 
 func isServerReserved(event string) bool {
@@ -322,9 +345,9 @@ func (v nspView) CancelAck(id string, ackID uint64) {
 	}
 }
 
-func (v nspView) Disconnect(id string, close bool) {
+func (v nspView) Disconnect(id string, how adapter.Disconnection) {
 	if s := v.n.Socket(id); s != nil {
-		if close {
+		if how == adapter.CloseConnection {
 			s.Close()
 		} else {
 			s.Disconnect()
@@ -332,14 +355,23 @@ func (v nspView) Disconnect(id string, close bool) {
 	}
 }
 
-func (v nspView) ServerSideEvent(event string, args parser.Args, ack func([]any)) {
+func (v nspView) ServerSideEvent(event string, args parser.Args, ack func(parser.Args)) {
 	v.n.mu.RLock()
 	hs := slices.Clone(v.n.onServer)
 	v.n.mu.RUnlock()
 	var once sync.Once
 	var reply func(args ...any)
 	if ack != nil {
-		reply = func(args ...any) { once.Do(func() { ack(args) }) }
+		reply = func(args ...any) {
+			once.Do(func() {
+				a, err := serverSideArgs(event, args)
+				if err != nil {
+					v.n.srv.cfg.Logger.Error("socketio: a server-side event's answer", "event", event, "err", err)
+					return
+				}
+				ack(a)
+			})
+		}
 	}
 	for _, h := range hs {
 		func() {

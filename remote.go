@@ -1,6 +1,9 @@
 package socketio
 
-import "encoding/json"
+import (
+	"context"
+	"encoding/json"
+)
 
 // RemoteSocket is a socket found by FetchSockets, on this server or
 // another. Its methods act on it wherever it is.
@@ -29,13 +32,17 @@ func (r *RemoteSocket) self() BroadcastOperator { return r.nsp.To(r.ID) }
 func (r *RemoteSocket) Emit(event string, args ...any) error { return r.self().Emit(event, args...) }
 
 // Join adds the socket to rooms.
-func (r *RemoteSocket) Join(rooms ...string) { r.self().SocketsJoin(rooms...) }
+func (r *RemoteSocket) Join(ctx context.Context, rooms ...string) error {
+	return r.self().SocketsJoin(ctx, rooms...)
+}
 
 // Leave removes the socket from rooms.
-func (r *RemoteSocket) Leave(rooms ...string) { r.self().SocketsLeave(rooms...) }
+func (r *RemoteSocket) Leave(ctx context.Context, rooms ...string) error {
+	return r.self().SocketsLeave(ctx, rooms...)
+}
 
 // Disconnect disconnects the socket from its namespace.
-func (r *RemoteSocket) Disconnect() { r.self().DisconnectSockets() }
+func (r *RemoteSocket) Disconnect(ctx context.Context) error { return r.self().DisconnectSockets(ctx) }
 
 // Close closes the socket's connection, as Socket.Close does.
-func (r *RemoteSocket) Close() { r.self().CloseSockets() }
+func (r *RemoteSocket) Close(ctx context.Context) error { return r.self().CloseSockets(ctx) }

@@ -242,16 +242,22 @@ func (srv *Server) FetchSockets(ctx context.Context) ([]*RemoteSocket, error) {
 }
 
 // SocketsJoin makes every socket of "/" join rooms.
-func (srv *Server) SocketsJoin(rooms ...string) { srv.main.SocketsJoin(rooms...) }
+func (srv *Server) SocketsJoin(ctx context.Context, rooms ...string) error {
+	return srv.main.SocketsJoin(ctx, rooms...)
+}
 
 // SocketsLeave makes every socket of "/" leave rooms.
-func (srv *Server) SocketsLeave(rooms ...string) { srv.main.SocketsLeave(rooms...) }
+func (srv *Server) SocketsLeave(ctx context.Context, rooms ...string) error {
+	return srv.main.SocketsLeave(ctx, rooms...)
+}
 
 // DisconnectSockets disconnects every socket of "/".
-func (srv *Server) DisconnectSockets() { srv.main.DisconnectSockets() }
+func (srv *Server) DisconnectSockets(ctx context.Context) error {
+	return srv.main.DisconnectSockets(ctx)
+}
 
 // CloseSockets closes the connections of every socket of "/".
-func (srv *Server) CloseSockets() { srv.main.CloseSockets() }
+func (srv *Server) CloseSockets(ctx context.Context) error { return srv.main.CloseSockets(ctx) }
 
 // Shutdown disconnects every socket with ReasonServerShuttingDown, stops
 // accepting connections, and closes the Engine.IO sessions gracefully,

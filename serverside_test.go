@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	socketio "github.com/ab218a8d/socketio"
 	"github.com/ab218a8d/socketio/adapter"
@@ -18,25 +19,14 @@ type loopback struct {
 	nsp adapter.Namespace
 }
 
-func (l *loopback) ServerSideEmit(ctx context.Context, args []any, withAck bool) ([]parser.Args, error) {
-	var att [][]byte
-	data, err := parser.AppendArray(nil, &att, args...)
-	if err != nil {
-		return nil, err
-	}
-	all := parser.NewArgs(data, att)
-	var name string
-	all.Decode(0, &name)
-	if !withAck {
-		l.nsp.ServerSideEvent(name, all.Slice(1), nil)
-		return nil, nil
-	}
+func (l *loopback) ServerSideEmit(ctx context.Context, event string, args parser.Args) error {
+	l.nsp.ServerSideEvent(event, args, nil)
+	return nil
+}
+
+func (l *loopback) ServerSideEmitWithAck(ctx context.Context, event string, args parser.Args) ([]parser.Args, error) {
 	answers := make(chan parser.Args, 1)
-	l.nsp.ServerSideEvent(name, all.Slice(1), func(reply []any) {
-		var att [][]byte
-		data, _ := parser.AppendArray(nil, &att, reply...)
-		answers <- parser.NewArgs(data, att)
-	})
+	l.nsp.ServerSideEvent(event, args, func(answer parser.Args) { answers <- answer })
 	select {
 	case a := <-answers:
 		return []parser.Args{a}, nil
@@ -81,5 +71,62 @@ func TestServerSideEmitThroughTheAdapter(t *testing.T) {
 	defer plain.Close()
 	if err := plain.Of("/").ServerSideEmit(context.Background(), "x"); !errors.Is(err, adapter.ErrNotSupported) {
 		t.Fatalf("in-memory ServerSideEmit = %v", err)
+	}
+}
+
+// failing is an adapter whose cluster operations all fail, as a remote
+// adapter's do when its network is down.
+type failing struct{ adapter.Adapter }
+
+var errNetwork = errors.New("network down")
+
+func (failing) ServerCount(context.Context) (int, error) { return 0, errNetwork }
+func (failing) Broadcast(context.Context, *parser.Packet, adapter.BroadcastOptions) error {
+	return errNetwork
+}
+func (failing) BroadcastWithAck(context.Context, *parser.Packet, adapter.BroadcastOptions, func(int), func(parser.Args)) error {
+	return errNetwork
+}
+func (failing) FetchSockets(context.Context, adapter.BroadcastOptions) ([]adapter.SocketInfo, error) {
+	return nil, errNetwork
+}
+func (failing) AddSockets(context.Context, adapter.BroadcastOptions, []adapter.Room) error {
+	return errNetwork
+}
+func (failing) DelSockets(context.Context, adapter.BroadcastOptions, []adapter.Room) error {
+	return errNetwork
+}
+func (failing) DisconnectSockets(context.Context, adapter.BroadcastOptions, adapter.Disconnection) error {
+	return errNetwork
+}
+func (failing) ServerSideEmit(context.Context, string, parser.Args) error { return errNetwork }
+func (failing) ServerSideEmitWithAck(context.Context, string, parser.Args) ([]parser.Args, error) {
+	return nil, errNetwork
+}
+
+// Every cluster operation's error reaches the caller of the public API.
+func TestClusterErrorsReachTheCaller(t *testing.T) {
+	srv := socketio.NewServer(&socketio.Options{Adapter: func(n adapter.Namespace) adapter.Adapter {
+		return failing{adapter.NewMemory(n)}
+	}})
+	defer srv.Close()
+	ctx := context.Background()
+	to := srv.To("room")
+	calls := map[string]error{
+		"Emit":              to.Emit("x"),
+		"Emit with ack":     to.Timeout(time.Second).Emit("x", socketio.AckHandler(func(socketio.Args, error) {})),
+		"SocketsJoin":       to.SocketsJoin(ctx, "r"),
+		"SocketsLeave":      to.SocketsLeave(ctx, "r"),
+		"DisconnectSockets": to.DisconnectSockets(ctx),
+		"CloseSockets":      to.CloseSockets(ctx),
+		"ServerSideEmit":    srv.Of("/").ServerSideEmit(ctx, "x", 1),
+	}
+	_, calls["EmitWithAck"] = to.Timeout(time.Second).EmitWithAck(ctx, "x")
+	_, calls["FetchSockets"] = to.FetchSockets(ctx)
+	_, calls["ServerSideEmitWithAck"] = srv.Of("/").ServerSideEmitWithAck(ctx, "x")
+	for name, err := range calls {
+		if !errors.Is(err, errNetwork) {
+			t.Errorf("%s = %v, want the adapter's error", name, err)
+		}
 	}
 }

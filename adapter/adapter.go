@@ -101,19 +101,25 @@ type Namespace interface {
 	ExpectAck(id SocketID, ackID uint64, fn func(parser.Args)) bool
 	// CancelAck forgets an acknowledgement that is no longer awaited.
 	CancelAck(id SocketID, ackID uint64)
-	// Disconnect disconnects the local socket id; close also closes its
-	// underlying connection.
-	Disconnect(id SocketID, close bool)
+	// Disconnect disconnects the local socket id, as how says.
+	Disconnect(id SocketID, how Disconnection)
 	// RoomChanged reports a change of membership. It is called without
 	// any lock of the adapter held.
 	RoomChanged(ev RoomEvent, room Room, id SocketID)
 	// ServerSideEvent delivers an event another server of the cluster
 	// sent with ServerSideEmit. ack is nil when the sender wants no answer;
-	// otherwise it must be called at most once with this server's answer.
-	ServerSideEvent(event string, args parser.Args, ack func(args []any))
+	// otherwise it is called at most once, with this server's answer.
+	ServerSideEvent(event string, args parser.Args, ack func(answer parser.Args))
 }
 
 // Adapter is the room index and broadcaster of one namespace.
+//
+// The room index (AddAll to Sockets) is this server's own and never
+// fails; Memory is the one every adapter reuses. The cluster operations
+// (ServerCount to ServerSideEmitWithAck) may cross a network: each takes
+// a context, which bounds the wait, and returns the error that kept it
+// from being done. An adapter bounds a context without a deadline by a
+// timeout of its own.
 type Adapter interface {
 	// Close releases the adapter's resources; the namespace is going away.
 	Close() error
@@ -131,34 +137,61 @@ type Adapter interface {
 	// Sockets returns the local sockets that opts selects (flags ignored).
 	Sockets(opts BroadcastOptions) []SocketID
 
-	// ServerCount returns how many servers share the namespace (1 alone).
+	// ServerCount returns how many servers share the namespace, this one
+	// included (1 alone).
 	ServerCount(ctx context.Context) (int, error)
 	// Broadcast sends p to the sockets opts selects, on every server
 	// unless opts.Flags.Local.
-	Broadcast(p *parser.Packet, opts BroadcastOptions) error
-	// BroadcastWithAck sends p, with a fresh ack id, to the sockets opts
-	// selects and waits at most opts.Flags.Timeout for their
-	// acknowledgements. clientCount is called once per server with the
-	// number of sockets it reached; ack once per acknowledgement received.
-	BroadcastWithAck(p *parser.Packet, opts BroadcastOptions, clientCount func(int), ack func(parser.Args)) error
+	Broadcast(ctx context.Context, p *parser.Packet, opts BroadcastOptions) error
+	// BroadcastWithAck sends p, with an ack id of each server's own, to
+	// the sockets opts selects, and gathers their acknowledgements for
+	// opts.Flags.Timeout: clientCount is called once per server that
+	// reached sockets, with how many; ack once per acknowledgement, with
+	// its arguments. On every server unless opts.Flags.Local.
+	BroadcastWithAck(ctx context.Context, p *parser.Packet, opts BroadcastOptions, clientCount func(n int), ack func(args parser.Args)) error
 	// FetchSockets returns the sockets opts selects, on every server
 	// unless opts.Flags.Local.
 	FetchSockets(ctx context.Context, opts BroadcastOptions) ([]SocketInfo, error)
 	// AddSockets makes the sockets opts selects join rooms.
-	AddSockets(opts BroadcastOptions, rooms []Room)
+	AddSockets(ctx context.Context, opts BroadcastOptions, rooms []Room) error
 	// DelSockets makes the sockets opts selects leave rooms.
-	DelSockets(opts BroadcastOptions, rooms []Room)
-	// DisconnectSockets disconnects the sockets opts selects.
-	DisconnectSockets(opts BroadcastOptions, close bool)
-	// ServerSideEmit sends an event (args[0] is its name) to the other
-	// servers of the cluster. With withAck it waits, at most until ctx
-	// ends, for each other server's answer and returns them.
-	ServerSideEmit(ctx context.Context, args []any, withAck bool) ([]parser.Args, error)
+	DelSockets(ctx context.Context, opts BroadcastOptions, rooms []Room) error
+	// DisconnectSockets disconnects the sockets opts selects, as how says.
+	DisconnectSockets(ctx context.Context, opts BroadcastOptions, how Disconnection) error
+	// ServerSideEmit sends event with args to the other servers of the
+	// cluster, where the Namespace's ServerSideEvent receives it.
+	ServerSideEmit(ctx context.Context, event string, args parser.Args) error
+	// ServerSideEmitWithAck is ServerSideEmit, waiting for the answer of
+	// every other server (until ctx ends, or the adapter's timeout) and
+	// returning them. Alone, it returns no answers at once.
+	ServerSideEmitWithAck(ctx context.Context, event string, args parser.Args) ([]parser.Args, error)
+}
+
+// Disconnection is how DisconnectSockets disconnects a socket.
+type Disconnection uint8
+
+const (
+	// SocketOnly disconnects the socket from its namespace: its
+	// connection stays, with the sockets of other namespaces on it.
+	SocketOnly Disconnection = iota
+	// CloseConnection closes the socket's underlying connection, and so
+	// every socket on it.
+	CloseConnection
+)
+
+func (d Disconnection) String() string {
+	switch d {
+	case SocketOnly:
+		return "socket only"
+	case CloseConnection:
+		return "close connection"
+	}
+	return "Disconnection(?)"
 }
 
 // Factory makes the adapter of a namespace.
 type Factory func(nsp Namespace) Adapter
 
 // ErrNotSupported is returned for cluster operations that an adapter does
-// not offer, such as ServerSideEmit on a single server.
+// not offer.
 var ErrNotSupported = errors.New("adapter: operation not supported by this adapter")

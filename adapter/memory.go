@@ -200,7 +200,7 @@ func (m *Memory) appendLocked(out []SocketID, opts BroadcastOptions) []SocketID 
 func (m *Memory) ServerCount(context.Context) (int, error) { return 1, nil }
 
 // Broadcast encodes p once and hands the frames to every target.
-func (m *Memory) Broadcast(p *parser.Packet, opts BroadcastOptions) error {
+func (m *Memory) Broadcast(_ context.Context, p *parser.Packet, opts BroadcastOptions) error {
 	frames, err := m.nsp.Parser().Encode(p)
 	if err != nil {
 		return err
@@ -218,7 +218,7 @@ func (m *Memory) Broadcast(p *parser.Packet, opts BroadcastOptions) error {
 
 // BroadcastWithAck sends p with a fresh ack id to every target and
 // forgets the acks that have not come after opts.Flags.Timeout.
-func (m *Memory) BroadcastWithAck(p *parser.Packet, opts BroadcastOptions, clientCount func(int), ack func(parser.Args)) error {
+func (m *Memory) BroadcastWithAck(_ context.Context, p *parser.Packet, opts BroadcastOptions, clientCount func(int), ack func(parser.Args)) error {
 	q := *p
 	q.ID, q.HasID = m.nsp.NextAckID(), true
 	frames, err := m.nsp.Parser().Encode(&q)
@@ -258,29 +258,37 @@ func (m *Memory) FetchSockets(_ context.Context, opts BroadcastOptions) ([]Socke
 }
 
 // AddSockets makes the selected sockets join rooms.
-func (m *Memory) AddSockets(opts BroadcastOptions, rooms []Room) {
+func (m *Memory) AddSockets(_ context.Context, opts BroadcastOptions, rooms []Room) error {
 	for _, id := range m.Sockets(opts) {
 		m.AddAll(id, rooms)
 	}
+	return nil
 }
 
 // DelSockets makes the selected sockets leave rooms.
-func (m *Memory) DelSockets(opts BroadcastOptions, rooms []Room) {
+func (m *Memory) DelSockets(_ context.Context, opts BroadcastOptions, rooms []Room) error {
 	for _, id := range m.Sockets(opts) {
 		for _, r := range rooms {
 			m.Del(id, r)
 		}
 	}
+	return nil
 }
 
 // DisconnectSockets disconnects the selected sockets.
-func (m *Memory) DisconnectSockets(opts BroadcastOptions, close bool) {
+func (m *Memory) DisconnectSockets(_ context.Context, opts BroadcastOptions, how Disconnection) error {
 	for _, id := range m.Sockets(opts) {
-		m.nsp.Disconnect(id, close)
+		m.nsp.Disconnect(id, how)
 	}
+	return nil
 }
 
 // ServerSideEmit is not supported: there is no other server.
-func (m *Memory) ServerSideEmit(context.Context, []any, bool) ([]parser.Args, error) {
+func (m *Memory) ServerSideEmit(context.Context, string, parser.Args) error {
+	return ErrNotSupported
+}
+
+// ServerSideEmitWithAck is not supported: there is no other server.
+func (m *Memory) ServerSideEmitWithAck(context.Context, string, parser.Args) ([]parser.Args, error) {
 	return nil, ErrNotSupported
 }

@@ -60,12 +60,12 @@ func (f *fakeNamespace) CancelAck(id string, ackID uint64) {
 	defer f.mu.Unlock()
 	delete(f.acks, id)
 }
-func (f *fakeNamespace) Disconnect(id string, close bool) {
+func (f *fakeNamespace) Disconnect(id string, how adapter.Disconnection) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.discon = append(f.discon, id)
 }
-func (f *fakeNamespace) ServerSideEvent(string, parser.Args, func([]any)) {}
+func (f *fakeNamespace) ServerSideEvent(string, parser.Args, func(parser.Args)) {}
 func (f *fakeNamespace) RoomChanged(ev adapter.RoomEvent, room, id string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -123,12 +123,13 @@ func TestMemoryMembership(t *testing.T) {
 }
 
 func TestMemoryBroadcast(t *testing.T) {
+	ctx := context.Background()
 	f := newFake()
 	m := adapter.NewMemory(f)
 	m.AddAll("a", []string{"a", "r"})
 	m.AddAll("b", []string{"b"})
 	p := &parser.Packet{Type: parser.Event, Namespace: "/", Data: []byte(`["x"]`)}
-	if err := m.Broadcast(p, adapter.BroadcastOptions{Rooms: []string{"r"}}); err != nil {
+	if err := m.Broadcast(ctx, p, adapter.BroadcastOptions{Rooms: []string{"r"}}); err != nil {
 		t.Fatal(err)
 	}
 	if len(f.written["a"]) != 1 || f.written["a"][0] != `2["x"]` || len(f.written["b"]) != 0 {
@@ -136,7 +137,7 @@ func TestMemoryBroadcast(t *testing.T) {
 	}
 	var counts []int
 	var got []string
-	err := m.BroadcastWithAck(p, adapter.BroadcastOptions{Flags: adapter.Flags{Timeout: time.Hour}},
+	err := m.BroadcastWithAck(ctx, p, adapter.BroadcastOptions{Flags: adapter.Flags{Timeout: time.Hour}},
 		func(n int) { counts = append(counts, n) },
 		func(a parser.Args) { var s string; a.Decode(0, &s); got = append(got, s) })
 	if err != nil {
@@ -156,20 +157,29 @@ func TestMemoryBroadcast(t *testing.T) {
 	if len(infos) != 1 || infos[0].ID != "b" || !infos[0].Local {
 		t.Fatalf("FetchSockets = %+v", infos)
 	}
-	m.AddSockets(adapter.BroadcastOptions{}, []string{"all"})
+	if err := m.AddSockets(ctx, adapter.BroadcastOptions{}, []string{"all"}); err != nil {
+		t.Fatal(err)
+	}
 	if got := sorted(m.Sockets(adapter.BroadcastOptions{Rooms: []string{"all"}})); !slices.Equal(got, []string{"a", "b"}) {
 		t.Fatalf("after AddSockets: %v", got)
 	}
-	m.DelSockets(adapter.BroadcastOptions{Rooms: []string{"r"}}, []string{"all"})
+	if err := m.DelSockets(ctx, adapter.BroadcastOptions{Rooms: []string{"r"}}, []string{"all"}); err != nil {
+		t.Fatal(err)
+	}
 	if got := m.Sockets(adapter.BroadcastOptions{Rooms: []string{"all"}}); !slices.Equal(got, []string{"b"}) {
 		t.Fatalf("after DelSockets: %v", got)
 	}
-	m.DisconnectSockets(adapter.BroadcastOptions{Rooms: []string{"all"}}, true)
+	if err := m.DisconnectSockets(ctx, adapter.BroadcastOptions{Rooms: []string{"all"}}, adapter.CloseConnection); err != nil {
+		t.Fatal(err)
+	}
 	if !slices.Equal(f.discon, []string{"b"}) {
 		t.Fatalf("disconnected %v", f.discon)
 	}
-	if _, err := m.ServerSideEmit(context.Background(), nil, false); !errors.Is(err, adapter.ErrNotSupported) {
+	if err := m.ServerSideEmit(ctx, "x", parser.Args{}); !errors.Is(err, adapter.ErrNotSupported) {
 		t.Fatalf("ServerSideEmit = %v", err)
+	}
+	if _, err := m.ServerSideEmitWithAck(ctx, "x", parser.Args{}); !errors.Is(err, adapter.ErrNotSupported) {
+		t.Fatalf("ServerSideEmitWithAck = %v", err)
 	}
 	if err := m.Close(); err != nil {
 		t.Fatal(err)
