@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ab218a8d/socketio/examples/internal/wsclient"
 	"github.com/ab218a8d/socketio/internal/leakcheck"
+	"github.com/ab218a8d/socketio/internal/wsclient"
 )
 
 func TestMain(m *testing.M) { leakcheck.Main(m) }

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ab218a8d/socketio/examples/internal/wsclient"
 	"github.com/ab218a8d/socketio/internal/leakcheck"
+	"github.com/ab218a8d/socketio/internal/wsclient"
 )
 
 func TestMain(m *testing.M) { leakcheck.Main(m) }

@@ -3,8 +3,8 @@ package main
 import (
 	"testing"
 
-	"github.com/ab218a8d/socketio/examples/internal/wsclient"
 	"github.com/ab218a8d/socketio/internal/leakcheck"
+	"github.com/ab218a8d/socketio/internal/wsclient"
 )
 
 func TestMain(m *testing.M) { leakcheck.Main(m) }

@@ -1,6 +1,7 @@
-// Package wsclient is what the examples' tests need to check them end to
-// end: a Socket.IO server on a loopback port, and a client that speaks the
-// protocol by hand over one WebSocket (gorilla/websocket), every read
+// Package wsclient is what the tests of the examples and of the adapters
+// need to check them end to end: a Socket.IO server on a loopback port,
+// and a client that speaks the protocol by hand over one WebSocket
+// (gorilla/websocket), every read
 // bounded by a deadline.
 //
 // The client writes and reads the packets' text as the official client
@@ -171,4 +172,24 @@ func (c *Client) Connect(nsp, auth string) string {
 		c.t.Fatalf("CONNECT to %s: got %s", nsp, reply)
 	}
 	return ok.SID
+}
+
+// WantClosed reads until the server closes the connection, and fails if
+// a frame comes first (pings excepted) or nothing happens within Timeout.
+func (c *Client) WantClosed() {
+	c.t.Helper()
+	for {
+		c.ws.SetReadDeadline(time.Now().Add(Timeout))
+		typ, b, err := c.ws.ReadMessage()
+		var ne net.Error
+		switch {
+		case errors.As(err, &ne) && ne.Timeout():
+			c.t.Fatalf("the connection is still open after %v", Timeout)
+		case err != nil:
+			return
+		case typ == gws.TextMessage && string(b) == "2":
+			continue
+		}
+		c.t.Fatalf("got %q, want the connection closed", b)
+	}
 }
