@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -53,3 +54,70 @@ func newHandshake(r *http.Request, auth json.RawMessage, now time.Time) Handshak
 
 // BindAuth decodes the auth payload into v, as json.Unmarshal does.
 func (h *Handshake) BindAuth(v any) error { return json.Unmarshal(h.Auth, v) }
+
+// MarshalJSON writes h as the reference's handshake object, as Node.js
+// servers of a cluster read it: each header and query parameter a string,
+// an array only when it was repeated, header names in lower case.
+func (h Handshake) MarshalJSON() ([]byte, error) {
+	type plain Handshake // without the methods
+	return json.Marshal(struct {
+		plain
+		Headers map[string]any `json:"headers"`
+		Query   map[string]any `json:"query"`
+	}{plain(h), jsValues(h.Headers, true), jsValues(h.Query, false)})
+}
+
+// UnmarshalJSON reads the reference's handshake object, from a server of
+// the cluster written in Go or in Node.js.
+func (h *Handshake) UnmarshalJSON(b []byte) error {
+	type plain Handshake
+	var v struct {
+		plain
+		Headers map[string]stringOrStrings `json:"headers"`
+		Query   map[string]stringOrStrings `json:"query"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*h = Handshake(v.plain)
+	h.Headers = make(http.Header, len(v.Headers))
+	for k, vs := range v.Headers {
+		h.Headers[http.CanonicalHeaderKey(k)] = vs
+	}
+	h.Query = make(url.Values, len(v.Query))
+	for k, vs := range v.Query {
+		h.Query[k] = vs
+	}
+	return nil
+}
+
+// jsValues turns a multi-valued map into Node.js's shape: one value a
+// string, several an array; lower-case names for headers.
+func jsValues(m map[string][]string, lower bool) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, vs := range m {
+		if lower {
+			k = strings.ToLower(k)
+		}
+		switch len(vs) {
+		case 0:
+		case 1:
+			out[k] = vs[0]
+		default:
+			out[k] = vs
+		}
+	}
+	return out
+}
+
+// stringOrStrings is a JSON string or array of strings.
+type stringOrStrings []string
+
+func (s *stringOrStrings) UnmarshalJSON(b []byte) error {
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*s = []string{one}
+		return nil
+	}
+	return json.Unmarshal(b, (*[]string)(s))
+}

@@ -355,6 +355,23 @@ func (v nspView) Disconnect(id string, how adapter.Disconnection) {
 	}
 }
 
+func (v nspView) SocketInfo(id string) (adapter.SocketInfo, bool) {
+	s := v.n.Socket(id)
+	if s == nil {
+		return adapter.SocketInfo{}, false
+	}
+	hs, err := json.Marshal(s.Handshake())
+	if err != nil {
+		return adapter.SocketInfo{}, false
+	}
+	data, err := json.Marshal(s.Data())
+	if err != nil {
+		v.n.srv.cfg.Logger.Warn("socketio: a socket's Data is not JSON", "id", id, "err", err)
+		data = []byte("null")
+	}
+	return adapter.SocketInfo{ID: id, Handshake: hs, Data: data}, true
+}
+
 func (v nspView) ServerSideEvent(event string, args parser.Args, ack func(parser.Args)) {
 	v.n.mu.RLock()
 	hs := slices.Clone(v.n.onServer)

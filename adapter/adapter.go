@@ -50,11 +50,14 @@ type BroadcastOptions struct {
 // SocketInfo describes a socket found by FetchSockets. Local sockets are
 // described by their ID only; the namespace has them at hand.
 type SocketInfo struct {
-	ID        SocketID
-	Local     bool
-	Rooms     []Room
+	ID    SocketID
+	Local bool
+	Rooms []Room
+	// Handshake is the socket's handshake as the reference's JSON: headers,
+	// time, address, xdomain, secure, issued, url, query, auth.
 	Handshake json.RawMessage
-	Data      json.RawMessage
+	// Data is the socket's data as JSON.
+	Data json.RawMessage
 }
 
 // RoomEvent is a change of room membership, reported to the namespace.
@@ -106,6 +109,10 @@ type Namespace interface {
 	// RoomChanged reports a change of membership. It is called without
 	// any lock of the adapter held.
 	RoomChanged(ev RoomEvent, room Room, id SocketID)
+	// SocketInfo describes the local socket id for another server of the
+	// cluster (Rooms left out: the adapter knows them), or reports false
+	// if it is not connected here.
+	SocketInfo(id SocketID) (SocketInfo, bool)
 	// ServerSideEvent delivers an event another server of the cluster
 	// sent with ServerSideEmit. ack is nil when the sender wants no answer;
 	// otherwise it is called at most once, with this server's answer.

@@ -65,6 +65,9 @@ func (f *fakeNamespace) Disconnect(id string, how adapter.Disconnection) {
 	defer f.mu.Unlock()
 	f.discon = append(f.discon, id)
 }
+func (f *fakeNamespace) SocketInfo(id string) (adapter.SocketInfo, bool) {
+	return adapter.SocketInfo{ID: id}, true
+}
 func (f *fakeNamespace) ServerSideEvent(string, parser.Args, func(parser.Args)) {}
 func (f *fakeNamespace) RoomChanged(ev adapter.RoomEvent, room, id string) {
 	f.mu.Lock()
