@@ -55,7 +55,9 @@
 // out.
 //
 // Binary values. A bin becomes a placeholder and an attachment, and an
-// attachment a bin (8, 16 or 32). The ext types decode as notepack 3.0.1
+// attachment a bin (8, 16 or 32); without attachments, an object shaped
+// like a placeholder is an object, as socket.io-parser leaves it in a
+// packet that carries none. The ext types decode as notepack 3.0.1
 // decodes them: type -1 is a timestamp (32, 64 or 96), a Date, written
 // as its ISO string or null when out of range; fixext 1 of type 0 is the
 // legacy undefined (null in an array); fixext 8 of type 0 the legacy

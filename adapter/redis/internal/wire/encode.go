@@ -17,7 +17,10 @@ import (
 // makes of it, with each placeholder {"_placeholder":true,"num":N} (an
 // object whose "_placeholder" is true) replaced by attachments[N] as
 // socket.io-parser puts it back: a Buffer, encoded as bin. A placeholder
-// whose num is not an integer naming an attachment is an error.
+// whose num is not an integer naming an attachment is an error. Like
+// socket.io-parser, which puts back only the attachments a packet
+// carries, AppendJSON takes placeholders for plain objects when
+// attachments is empty.
 //
 // On error, dst is returned to its length on entry.
 func AppendJSON(dst, json []byte, attachments [][]byte) ([]byte, error) {
@@ -212,7 +215,7 @@ func (e *encoder) object(dst []byte, i, depth int) ([]byte, int, error) {
 		}
 		return dst, i, syntaxError("expected ',' or '}'", i)
 	}
-	if placeholder {
+	if placeholder && len(e.atts) > 0 {
 		if e.bad != nil && e.badAt >= start {
 			e.bad = nil
 		}
@@ -310,8 +313,8 @@ func (e *encoder) str(dst []byte, i int) ([]byte, int, error) {
 		c := s[j]
 		switch {
 		case c == '"':
-			if n > math.MaxUint32 {
-				return dst, j, syntaxError("string too long", i)
+			if uint64(n) > math.MaxUint32 { // as notepack: "String too long"
+				return dst, j, fmt.Errorf("wire: string of %d bytes at offset %d is too long for msgpack", n, i)
 			}
 			dst = appendStrHeader(dst, n)
 			if plain {

@@ -54,10 +54,17 @@ function build(d) {
 
 // reconstruct puts attachments back where the placeholders are, as
 // socket.io-parser does, in place (so that a "__proto__" key stays an own
-// property). It is stricter in one way: num must be an integer.
+// property). Like socket.io-parser it leaves a packet without attachments
+// alone: there, {"_placeholder":true,...} is an object like any other. It
+// is stricter in one way: num must be an integer.
 function reconstruct(v, atts) {
+  if (atts.length === 0) return v;
+  return reconstructIn(v, atts);
+}
+
+function reconstructIn(v, atts) {
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) v[i] = reconstruct(v[i], atts);
+    for (let i = 0; i < v.length; i++) v[i] = reconstructIn(v[i], atts);
     return v;
   }
   if (v && typeof v === "object") {
@@ -68,7 +75,7 @@ function reconstruct(v, atts) {
       }
       return atts[n];
     }
-    for (const k of Object.keys(v)) v[k] = reconstruct(v[k], atts);
+    for (const k of Object.keys(v)) v[k] = reconstructIn(v[k], atts);
   }
   return v;
 }
@@ -272,6 +279,8 @@ enc("placeholder num fraction", '{"_placeholder":true,"num":0.5}', {
   attachments: [b3],
   note: "socket.io-parser would give undefined; ours and gen.js's reconstruct reject it",
 });
+enc("placeholder, no attachments", '["a",{"_placeholder":true,"num":0}]');
+enc("placeholder out of range, no attachments", '{"_placeholder":true,"num":7}');
 enc("empty attachment", '{"_placeholder":true,"num":0}', { attachments: [[]] });
 for (const n of [255, 256, 65535, 65536]) {
   enc("bin " + n, null, { build: { kind: "bin", n } });
