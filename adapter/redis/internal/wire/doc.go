@@ -93,20 +93,26 @@
 //
 // Objects of up to 32 keys, all distinct, none an array index, are
 // converted in one pass with their bookkeeping on the stack. Others take
-// a slow path that allocates in proportion to the input: at worst, an
-// object of 65535 one-byte keys, 44 bytes per input byte decoding and 22
-// encoding (TestSlowPathMemory).
+// a slow path that allocates in proportion to the input: at worst, for
+// a map of 65535 pairs of two bytes each, 44 bytes per input byte
+// decoding, and 22 encoding its JSON (TestSlowPathMemory).
 //
 // # Cost
 //
 // For {"type":2,"data":["chat message",{"text":"hello","n":42}],"nsp":"/"}
-// with a reused dst, on one core of the development machine (2 vCPU):
-// AppendJSON 145 ns, AppendMsgpackAsJSON 137 ns, 0 allocations each.
+// with a reused dst, on one core of the development machine (a shared
+// 2-vCPU VM; medians of 10 runs): AppendJSON 139 ns, AppendMsgpackAsJSON
+// 133 ns, 0 B and 0 allocations each (BenchmarkAppendJSON,
+// BenchmarkAppendMsgpackAsJSON; TestNoAllocs keeps it so).
 //
 // # Dependencies
 //
 // github.com/tinylib/msgp writes the heads, integers, floats and bins; it
-// does not allocate when dst has room. Reading is done here: notepack's
+// does not allocate when dst has room. The conversions are written here:
+// no library gives notepack's and JavaScript's answers (placeholders,
+// key order, String(key), the ext types), and the nearest, msgp's
+// UnmarshalAsJSON (bins as base64, keys as they come), takes 227 ns and 1
+// allocation for the packet above. Reading is done here too: notepack's
 // ext types need their own reading, and msgp's readers trust a claimed
 // count until the bytes run out, where readHead checks it first.
 //
