@@ -23,6 +23,10 @@ import (
 // waits for a timeout answers before it.
 const CallTimeout = 20 * time.Second
 
+// readyTimeout bounds the start of node and the loading of the packages,
+// which a loaded machine was seen to stretch past 12 s.
+const readyTimeout = 60 * time.Second
+
 // ErrExited is returned by Call once the node process has ended.
 var ErrExited = errors.New("nodepeer: the node process has exited")
 
@@ -145,7 +149,7 @@ func Start(t testing.TB) *Peer {
 		close(p.exited)
 	}()
 	t.Cleanup(p.stop)
-	p.ready = p.WaitEvent(t, func(e Event) bool { return e.Name == "ready" }, 15*time.Second)
+	p.ready = p.WaitEvent(t, func(e Event) bool { return e.Name == "ready" }, readyTimeout)
 	return p
 }
 
