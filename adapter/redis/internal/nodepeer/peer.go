@@ -64,6 +64,13 @@ type answer struct {
 	Error  *string         `json:"error"`
 }
 
+func (a answer) result(op string) (json.RawMessage, error) {
+	if a.Error != nil {
+		return nil, &OpError{Op: op, Message: strings.TrimPrefix(*a.Error, op+": ")}
+	}
+	return a.Result, nil
+}
+
 // jsDir returns the directory of peer.mjs, found from this source file,
 // so that the tests of any package can start a peer.
 func jsDir() string {
@@ -288,18 +295,12 @@ func (p *Peer) Call(ctx context.Context, op string, args map[string]any) (json.R
 	}
 	select {
 	case a := <-ch:
-		if a.Error != nil {
-			return nil, &OpError{Op: op, Message: strings.TrimPrefix(*a.Error, op+": ")}
-		}
-		return a.Result, nil
+		return a.result(op)
 	case <-p.exited:
 		// The answer may have been read just before the end.
 		select {
 		case a := <-ch:
-			if a.Error != nil {
-				return nil, &OpError{Op: op, Message: *a.Error}
-			}
-			return a.Result, nil
+			return a.result(op)
 		default:
 		}
 		return nil, ErrExited
