@@ -364,7 +364,13 @@ func (v nspView) SocketInfo(id string) (adapter.SocketInfo, bool) {
 	if err != nil {
 		return adapter.SocketInfo{}, false
 	}
-	data, err := json.Marshal(s.Data())
+	// A socket without Data has the reference's default, an empty object,
+	// so that a Node.js server reading data.field finds undefined, not a
+	// TypeError.
+	data, err := []byte("{}"), error(nil)
+	if d := s.Data(); d != nil {
+		data, err = json.Marshal(d)
+	}
 	if err != nil {
 		v.n.srv.cfg.Logger.Warn("socketio: a socket's Data is not JSON", "id", id, "err", err)
 		data = []byte("null")
