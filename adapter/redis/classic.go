@@ -1,0 +1,557 @@
+package redis
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/ab218a8d/socketio/adapter"
+	"github.com/ab218a8d/socketio/adapter/redis/internal/wire"
+	"github.com/ab218a8d/socketio/parser"
+)
+
+// The request types of @socket.io/redis-adapter's classic format
+// (RequestType in lib/index.ts; the emitter's are the same).
+const (
+	reqSockets         = 0 // legacy, not sent since 7.0
+	reqAllRooms        = 1
+	reqRemoteJoin      = 2
+	reqRemoteLeave     = 3
+	reqRemoteDisconnect = 4
+	reqRemoteFetch     = 5
+	reqServerSideEmit  = 6
+	reqBroadcast       = 7
+	reqClientCount     = 8
+	reqBroadcastAck    = 9
+)
+
+// classic is the wire format of one namespace's adapter in the classic
+// mode of @socket.io/redis-adapter 8.3 (createAdapter):
+//
+//	a broadcast        PUBLISH key#nsp# (or key#nsp#room# for one room)
+//	                   msgpack [uid, {type:2, data, nsp}, {rooms, except, flags}]
+//	a request          PUBLISH key-request#nsp#, JSON {uid, type, ...}
+//	                   (msgpack for a broadcast with acks)
+//	a response         PUBLISH key-response#nsp# (or ...#<uid># when the
+//	                   requester asked for a specific channel), JSON
+//	                   {requestId, ...} (msgpack for a broadcast's ack)
+//
+// A request or response that carries binary is sent as msgpack rather
+// than JSON, so that the binary stays binary: the reference reads either,
+// by the first byte.
+type classic struct {
+	uid       string
+	nsp       string
+	prefix    string // key#nsp#, the broadcast channels' prefix
+	request   string // key-request#nsp#
+	response  string // key-response#nsp#
+	specific  bool   // responses on response+<requester uid>+#
+	ownSubset string // response+uid+#, where this server's responses come
+}
+
+func newClassic(key, nsp, uid string, specific bool) *classic {
+	c := &classic{
+		uid:      uid,
+		nsp:      nsp,
+		prefix:   key + "#" + nsp + "#",
+		request:  key + "-request#" + nsp + "#",
+		response: key + "-response#" + nsp + "#",
+		specific: specific,
+	}
+	c.ownSubset = c.response + uid + "#"
+	return c
+}
+
+// errBadMessage wraps what makes a received message unusable.
+var errBadMessage = errors.New("redis adapter: bad message")
+
+func badMessage(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", errBadMessage, fmt.Sprintf(format, args...))
+}
+
+// encode appends m's payload to dst and returns the channel to publish it
+// on. to is the requester's uid, for a response.
+func (c *classic) encode(dst []byte, m *adapter.Message, to string) (channel string, out []byte, err error) {
+	var js []byte // the message as JSON, when it goes as msgpack
+	var atts [][]byte
+	msgpack := false
+	switch m.Type {
+	case adapter.Broadcast:
+		if m.Packet == nil {
+			return "", dst, errors.New("redis adapter: a broadcast without a packet")
+		}
+		atts = m.Packet.Attachments
+		if m.RequestID == "" {
+			channel = c.prefix
+			if len(m.Opts.Rooms) == 1 {
+				channel = c.prefix + m.Opts.Rooms[0] + "#"
+			}
+			js = append(js, '[')
+			js = parser.AppendString(js, c.uid)
+			js = append(js, ',')
+			js = c.appendPacket(js, m.Packet)
+			js = append(js, ',')
+			js = appendOpts(js, m.Opts, true)
+			js = append(js, ']')
+			out, err = wire.AppendJSON(dst, js, atts)
+			return channel, out, err
+		}
+		channel, msgpack = c.request, true
+		js = c.appendHead(js, m.RequestID, reqBroadcast)
+		js = append(js, `,"packet":`...)
+		js = c.appendPacket(js, m.Packet)
+		js = append(js, `,"opts":`...)
+		js = appendOpts(js, m.Opts, true)
+		js = append(js, '}')
+	case adapter.SocketsJoin, adapter.SocketsLeave:
+		typ := reqRemoteJoin
+		if m.Type == adapter.SocketsLeave {
+			typ = reqRemoteLeave
+		}
+		channel = c.request
+		js = c.appendHead(js, "", typ)
+		js = append(js, `,"opts":`...)
+		js = appendOpts(js, m.Opts, false)
+		js = append(js, `,"rooms":`...)
+		js = appendStrings(js, m.Rooms)
+		js = append(js, '}')
+	case adapter.DisconnectSockets:
+		channel = c.request
+		js = c.appendHead(js, "", reqRemoteDisconnect)
+		js = append(js, `,"opts":`...)
+		js = appendOpts(js, m.Opts, false)
+		js = append(js, `,"close":`...)
+		js = strconv.AppendBool(js, m.Close)
+		js = append(js, '}')
+	case adapter.FetchSockets:
+		channel = c.request
+		js = c.appendHead(js, m.RequestID, reqRemoteFetch)
+		js = append(js, `,"opts":`...)
+		js = appendOpts(js, m.Opts, false)
+		js = append(js, '}')
+	case adapter.ServerSideEmit:
+		channel = c.request
+		js = c.appendHead(js, m.RequestID, reqServerSideEmit)
+		js = append(js, `,"data":[`...)
+		js = parser.AppendString(js, m.Event)
+		if m.Args.Len() > 0 {
+			js = append(js, ',')
+			if js, err = m.Args.AppendElements(js, &atts); err != nil {
+				return "", dst, err
+			}
+		}
+		js = append(js, "]}"...)
+	case adapter.FetchSocketsResponse:
+		channel = c.responseTo(to)
+		js = append(js, `{"requestId":`...)
+		js = parser.AppendString(js, m.RequestID)
+		js = append(js, `,"sockets":[`...)
+		for i, s := range m.Sockets {
+			if i > 0 {
+				js = append(js, ',')
+			}
+			js = append(js, `{"id":`...)
+			js = parser.AppendString(js, s.ID)
+			js = append(js, `,"handshake":`...)
+			js = appendRaw(js, s.Handshake, "{}")
+			js = append(js, `,"rooms":`...)
+			js = appendStrings(js, s.Rooms)
+			js = append(js, `,"data":`...)
+			js = appendRaw(js, s.Data, "{}")
+			js = append(js, '}')
+		}
+		js = append(js, "]}"...)
+	case adapter.ServerSideEmitResponse:
+		// Always on the shared channel, as the reference answers.
+		channel = c.response
+		js = append(js, `{"type":6,"requestId":`...)
+		js = parser.AppendString(js, m.RequestID)
+		if js, atts, err = appendFirst(js, `,"data":`, m.Args); err != nil {
+			return "", dst, err
+		}
+		js = append(js, '}')
+	case adapter.BroadcastClientCount:
+		channel = c.responseTo(to)
+		js = append(js, `{"type":8,"requestId":`...)
+		js = parser.AppendString(js, m.RequestID)
+		js = append(js, `,"clientCount":`...)
+		js = strconv.AppendInt(js, int64(m.ClientCount), 10)
+		js = append(js, '}')
+	case adapter.BroadcastAck:
+		channel, msgpack = c.responseTo(to), true
+		js = append(js, `{"type":9,"requestId":`...)
+		js = parser.AppendString(js, m.RequestID)
+		if js, atts, err = appendFirst(js, `,"packet":`, m.Args); err != nil {
+			return "", dst, err
+		}
+		js = append(js, '}')
+	default:
+		// Heartbeats and the like: the classic format counts servers with
+		// PUBSUB NUMSUB and has none.
+		return "", dst, nil
+	}
+	if msgpack || len(atts) > 0 {
+		out, err = wire.AppendJSON(dst, js, atts)
+		return channel, out, err
+	}
+	return channel, append(dst, js...), nil
+}
+
+func (c *classic) responseTo(uid string) string {
+	if c.specific && uid != "" {
+		return c.response + uid + "#"
+	}
+	return c.response
+}
+
+// appendHead appends {"uid":...,["requestId":...,]"type":N.
+func (c *classic) appendHead(js []byte, requestID string, typ int) []byte {
+	js = append(js, `{"uid":`...)
+	js = parser.AppendString(js, c.uid)
+	if requestID != "" {
+		js = append(js, `,"requestId":`...)
+		js = parser.AppendString(js, requestID)
+	}
+	js = append(js, `,"type":`...)
+	return strconv.AppendInt(js, int64(typ), 10)
+}
+
+// appendPacket appends the packet object {type:2, data, nsp} the
+// reference publishes.
+func (c *classic) appendPacket(js []byte, p *parser.Packet) []byte {
+	js = append(js, `{"type":2,"data":`...)
+	js = appendRaw(js, p.Data, "[]")
+	js = append(js, `,"nsp":`...)
+	js = parser.AppendString(js, c.nsp)
+	return append(js, '}')
+}
+
+// appendOpts appends {rooms, except[, flags]} as the reference writes
+// BroadcastOptions: flags only when set.
+func appendOpts(js []byte, o adapter.BroadcastOptions, flags bool) []byte {
+	js = append(js, `{"rooms":`...)
+	js = appendStrings(js, o.Rooms)
+	js = append(js, `,"except":`...)
+	js = appendStrings(js, o.Except)
+	if !flags {
+		return append(js, '}')
+	}
+	js = append(js, `,"flags":{`...)
+	sep := ""
+	if o.Flags.Volatile {
+		js = append(js, `"volatile":true`...)
+		sep = ","
+	}
+	if o.Flags.NoCompress {
+		js = append(js, sep...)
+		js = append(js, `"compress":false`...)
+		sep = ","
+	}
+	if o.Flags.Local {
+		js = append(js, sep...)
+		js = append(js, `"local":true`...)
+		sep = ","
+	}
+	if o.Flags.Timeout > 0 {
+		js = append(js, sep...)
+		js = append(js, `"timeout":`...)
+		js = strconv.AppendInt(js, o.Flags.Timeout.Milliseconds(), 10)
+	}
+	return append(js, "}}"...)
+}
+
+func appendStrings(js []byte, ss []string) []byte {
+	js = append(js, '[')
+	for i, s := range ss {
+		if i > 0 {
+			js = append(js, ',')
+		}
+		js = parser.AppendString(js, s)
+	}
+	return append(js, ']')
+}
+
+func appendRaw(js, raw []byte, empty string) []byte {
+	if len(raw) == 0 {
+		return append(js, empty...)
+	}
+	return append(js, raw...)
+}
+
+// appendFirst appends key and the first element of args, if it has one:
+// an answer's one value. Without one the key is left out, as
+// JSON.stringify leaves out an undefined value.
+func appendFirst(js []byte, key string, args parser.Args) ([]byte, [][]byte, error) {
+	if args.Len() == 0 {
+		return js, nil, nil
+	}
+	var atts [][]byte
+	js = append(js, key...)
+	js, err := args.Element(0).AppendElements(js, &atts)
+	return js, atts, err
+}
+
+// wireOpts is BroadcastOptions as the reference writes them.
+type wireOpts struct {
+	Rooms  roomList `json:"rooms"`
+	Except roomList `json:"except"`
+	Flags  struct {
+		Volatile bool     `json:"volatile"`
+		Compress *bool    `json:"compress"`
+		Local    bool     `json:"local"`
+		Timeout  *float64 `json:"timeout"`
+	} `json:"flags"`
+}
+
+func (o *wireOpts) options() adapter.BroadcastOptions {
+	out := adapter.BroadcastOptions{Rooms: o.Rooms, Except: o.Except}
+	out.Flags.Volatile = o.Flags.Volatile
+	out.Flags.NoCompress = o.Flags.Compress != nil && !*o.Flags.Compress
+	out.Flags.Local = o.Flags.Local
+	if t := o.Flags.Timeout; t != nil && *t > 0 && *t < 1e12 {
+		out.Flags.Timeout = time.Duration(*t * float64(time.Millisecond))
+	}
+	return out
+}
+
+// roomList is a list of rooms: the reference allows numbers as rooms,
+// which are the rooms named by their text.
+type roomList []string
+
+func (r *roomList) UnmarshalJSON(b []byte) error {
+	var raw []json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	out := make([]string, 0, len(raw))
+	for _, v := range raw {
+		var s string
+		if err := json.Unmarshal(v, &s); err == nil {
+			out = append(out, s)
+			continue
+		}
+		var n json.Number
+		if err := json.Unmarshal(v, &n); err != nil {
+			return fmt.Errorf("a room that is neither a string nor a number: %s", v)
+		}
+		out = append(out, n.String())
+	}
+	*r = out
+	return nil
+}
+
+// wirePacket is the packet object of a broadcast.
+type wirePacket struct {
+	Type int             `json:"type"`
+	Data json.RawMessage `json:"data"`
+	Nsp  *string         `json:"nsp"`
+}
+
+// toJSON returns a request's or response's payload as JSON: as it is when
+// it is JSON, converted when it is msgpack (the binary in it taken out as
+// attachments, which alias payload).
+func toJSON(payload []byte) ([]byte, [][]byte, error) {
+	if len(payload) > 0 && payload[0] == '{' {
+		return payload, nil, nil
+	}
+	var atts [][]byte
+	js, rest, err := wire.AppendMsgpackAsJSON(nil, payload, &atts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", errBadMessage, err)
+	}
+	if len(rest) > 0 {
+		return nil, nil, badMessage("%d bytes after the message", len(rest))
+	}
+	return js, atts, nil
+}
+
+// decodeBroadcast decodes what arrived on a broadcast channel:
+// [uid, packet, opts]. It returns nil for a broadcast of another
+// namespace.
+func (c *classic) decodeBroadcast(payload []byte) (*adapter.Message, error) {
+	var atts [][]byte
+	js, rest, err := wire.AppendMsgpackAsJSON(nil, payload, &atts)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errBadMessage, err)
+	}
+	if len(rest) > 0 {
+		return nil, badMessage("%d bytes after the broadcast", len(rest))
+	}
+	var parts []json.RawMessage
+	if err := json.Unmarshal(js, &parts); err != nil || len(parts) < 2 {
+		return nil, badMessage("a broadcast that is not [uid, packet, opts]")
+	}
+	var uid string
+	var pkt wirePacket
+	var opts wireOpts
+	if err := json.Unmarshal(parts[0], &uid); err != nil {
+		return nil, badMessage("a broadcast's uid: %v", err)
+	}
+	if err := json.Unmarshal(parts[1], &pkt); err != nil {
+		return nil, badMessage("a broadcast's packet: %v", err)
+	}
+	if len(parts) > 2 && string(parts[2]) != "null" {
+		if err := json.Unmarshal(parts[2], &opts); err != nil {
+			return nil, badMessage("a broadcast's options: %v", err)
+		}
+	}
+	m := &adapter.Message{Type: adapter.Broadcast, UID: uid, Opts: opts.options()}
+	if m.Packet, err = c.packet(&pkt, atts); m.Packet == nil {
+		return nil, err
+	}
+	m.Namespace = m.Packet.Namespace
+	return m, nil
+}
+
+// packet makes a broadcast's Packet of p. It returns nil, nil for a
+// packet of another namespace.
+func (c *classic) packet(p *wirePacket, atts [][]byte) (*parser.Packet, error) {
+	nsp := "/"
+	if p.Nsp != nil {
+		nsp = *p.Nsp
+	}
+	if nsp != c.nsp {
+		return nil, nil
+	}
+	if p.Type != int(parser.Event) && p.Type != int(parser.BinaryEvent) {
+		return nil, badMessage("a broadcast of a packet of type %d", p.Type)
+	}
+	if len(p.Data) == 0 || p.Data[0] != '[' {
+		return nil, badMessage("a broadcast whose data is not an array")
+	}
+	return &parser.Packet{Type: parser.Event, Namespace: nsp, Data: p.Data, Attachments: atts}, nil
+}
+
+// wireRequest is any request or response of the classic format.
+type wireRequest struct {
+	UID         string          `json:"uid"`
+	RequestID   string          `json:"requestId"`
+	Type        *int            `json:"type"`
+	Opts        *wireOpts       `json:"opts"`
+	Rooms       json.RawMessage `json:"rooms"`
+	Close       bool            `json:"close"`
+	Data        json.RawMessage `json:"data"`
+	Packet      json.RawMessage `json:"packet"`
+	Sockets     []wireSocket    `json:"sockets"`
+	ClientCount int             `json:"clientCount"`
+}
+
+type wireSocket struct {
+	ID        string          `json:"id"`
+	Handshake json.RawMessage `json:"handshake"`
+	Rooms     roomList        `json:"rooms"`
+	Data      json.RawMessage `json:"data"`
+}
+
+// decodeRequest decodes what arrived on the request channel. A request
+// the Cluster does not handle (ALL_ROOMS) is returned as the raw request
+// with a nil Message.
+func (c *classic) decodeRequest(payload []byte) (*adapter.Message, *wireRequest, error) {
+	js, atts, err := toJSON(payload)
+	if err != nil {
+		return nil, nil, err
+	}
+	var r wireRequest
+	if err := json.Unmarshal(js, &r); err != nil {
+		return nil, nil, badMessage("a request: %v", err)
+	}
+	if r.Type == nil {
+		return nil, nil, badMessage("a request without a type")
+	}
+	m := &adapter.Message{UID: r.UID, Namespace: c.nsp, RequestID: r.RequestID}
+	if r.Opts != nil {
+		m.Opts = r.Opts.options()
+	}
+	switch *r.Type {
+	case reqSockets, reqAllRooms:
+		return nil, &r, nil
+	case reqRemoteJoin, reqRemoteLeave:
+		if r.Opts == nil {
+			return nil, nil, badMessage("a request of type %d in the legacy form, without opts", *r.Type)
+		}
+		m.Type = adapter.SocketsJoin
+		if *r.Type == reqRemoteLeave {
+			m.Type = adapter.SocketsLeave
+		}
+		var rooms roomList
+		if err := json.Unmarshal(r.Rooms, &rooms); err != nil {
+			return nil, nil, badMessage("the rooms of a request of type %d: %v", *r.Type, err)
+		}
+		m.Rooms = rooms
+	case reqRemoteDisconnect:
+		if r.Opts == nil {
+			return nil, nil, badMessage("a request of type 4 in the legacy form, without opts")
+		}
+		m.Type, m.Close = adapter.DisconnectSockets, r.Close
+	case reqRemoteFetch:
+		m.Type = adapter.FetchSockets
+	case reqServerSideEmit:
+		args := parser.NewArgs(r.Data, atts)
+		if len(r.Data) == 0 || r.Data[0] != '[' || args.Len() == 0 || args.Decode(0, &m.Event) != nil {
+			return nil, nil, badMessage("a server-side emit whose data is not [event, ...args]")
+		}
+		m.Type, m.Args = adapter.ServerSideEmit, args.Slice(1)
+	case reqBroadcast:
+		var pkt wirePacket
+		if err := json.Unmarshal(r.Packet, &pkt); err != nil {
+			return nil, nil, badMessage("a broadcast's packet: %v", err)
+		}
+		if r.RequestID == "" {
+			return nil, nil, badMessage("a broadcast request without a request id")
+		}
+		m.Type = adapter.Broadcast
+		if m.Packet, err = c.packet(&pkt, atts); m.Packet == nil {
+			return nil, nil, err
+		}
+	default:
+		return nil, nil, badMessage("a request of unknown type %d", *r.Type)
+	}
+	return m, nil, nil
+}
+
+// decodeResponse decodes what arrived on a response channel. It returns
+// nil for a response the Cluster does not gather (ALL_ROOMS's).
+func (c *classic) decodeResponse(payload []byte) (*adapter.Message, error) {
+	js, atts, err := toJSON(payload)
+	if err != nil {
+		return nil, err
+	}
+	var r wireRequest
+	if err := json.Unmarshal(js, &r); err != nil {
+		return nil, badMessage("a response: %v", err)
+	}
+	m := &adapter.Message{Namespace: c.nsp, RequestID: r.RequestID}
+	typ := -1
+	if r.Type != nil {
+		typ = *r.Type
+	}
+	switch {
+	case typ == reqServerSideEmit:
+		m.Type, m.Args = adapter.ServerSideEmitResponse, oneArg(r.Data, atts)
+	case typ == reqClientCount:
+		m.Type, m.ClientCount = adapter.BroadcastClientCount, r.ClientCount
+	case typ == reqBroadcastAck:
+		m.Type, m.Args = adapter.BroadcastAck, oneArg(r.Packet, atts)
+	case r.Sockets != nil:
+		m.Type = adapter.FetchSocketsResponse
+		m.Sockets = make([]adapter.SocketInfo, 0, len(r.Sockets))
+		for _, s := range r.Sockets {
+			m.Sockets = append(m.Sockets, adapter.SocketInfo{ID: s.ID, Rooms: s.Rooms, Handshake: s.Handshake, Data: s.Data})
+		}
+	default:
+		return nil, nil // ALL_ROOMS's, or a legacy request's
+	}
+	return m, nil
+}
+
+// oneArg makes the Args of an answer's one value, none if absent.
+func oneArg(v json.RawMessage, atts [][]byte) parser.Args {
+	if len(v) == 0 {
+		return parser.NewArgs([]byte("[]"), nil)
+	}
+	b := make([]byte, 0, len(v)+2)
+	b = append(append(append(b, '['), v...), ']')
+	return parser.NewArgs(b, atts)
+}
