@@ -147,22 +147,9 @@ func (c *classic) encode(dst []byte, m *adapter.Message, to string) (channel str
 		channel = c.responseTo(to)
 		js = append(js, `{"requestId":`...)
 		js = parser.AppendString(js, m.RequestID)
-		js = append(js, `,"sockets":[`...)
-		for i, s := range m.Sockets {
-			if i > 0 {
-				js = append(js, ',')
-			}
-			js = append(js, `{"id":`...)
-			js = parser.AppendString(js, s.ID)
-			js = append(js, `,"handshake":`...)
-			js = appendRaw(js, s.Handshake, "{}")
-			js = append(js, `,"rooms":`...)
-			js = appendStrings(js, s.Rooms)
-			js = append(js, `,"data":`...)
-			js = appendRaw(js, s.Data, "{}")
-			js = append(js, '}')
-		}
-		js = append(js, "]}"...)
+		js = append(js, `,"sockets":`...)
+		js = appendSockets(js, m.Sockets)
+		js = append(js, '}')
 	case adapter.ServerSideEmitResponse:
 		// Always on the shared channel, as the reference answers.
 		channel = c.response
@@ -398,21 +385,21 @@ func (c *classic) decodeBroadcast(payload []byte) (*adapter.Message, error) {
 		}
 	}
 	m := &adapter.Message{Type: adapter.Broadcast, UID: uid, Opts: opts.options()}
-	if m.Packet, err = c.packet(&pkt, atts); m.Packet == nil {
+	if m.Packet, err = eventPacket(c.nsp, &pkt, atts); m.Packet == nil {
 		return nil, err
 	}
 	m.Namespace = m.Packet.Namespace
 	return m, nil
 }
 
-// packet makes a broadcast's Packet of p. It returns nil, nil for a
-// packet of another namespace.
-func (c *classic) packet(p *wirePacket, atts [][]byte) (*parser.Packet, error) {
+// eventPacket makes a broadcast's Packet of p, for the namespace want.
+// It returns nil, nil for a packet of another namespace.
+func eventPacket(want string, p *wirePacket, atts [][]byte) (*parser.Packet, error) {
 	nsp := "/"
 	if p.Nsp != nil {
 		nsp = *p.Nsp
 	}
-	if nsp != c.nsp {
+	if nsp != want {
 		return nil, nil
 	}
 	if p.Type != int(parser.Event) && p.Type != int(parser.BinaryEvent) {
@@ -502,7 +489,7 @@ func (c *classic) decodeRequest(payload []byte) (*adapter.Message, *wireRequest,
 			return nil, nil, badMessage("a broadcast request without a request id")
 		}
 		m.Type = adapter.Broadcast
-		if m.Packet, err = c.packet(&pkt, atts); m.Packet == nil {
+		if m.Packet, err = eventPacket(c.nsp, &pkt, atts); m.Packet == nil {
 			return nil, nil, err
 		}
 	default:
