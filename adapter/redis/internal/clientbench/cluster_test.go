@@ -55,6 +55,38 @@ var clusterSubs = []clusterSub{
 		stop := readPubSub(ctx, ps, fn, &errs)
 		return goredisSPublish(rdb), goredisShardNumSub(rdb), func() { stop(); rdb.Close() }, &errs
 	}},
+	// A PubSub per node, each channel added to the PubSub of the node that
+	// serves it, one SSubscribe call each, as the slots differ.
+	{"go-redis, a PubSub per node", true, false, false, func(t *testing.T, addrs, channels []string, fn func(string, string)) (func(string, string) error, func(string) (int64, error), func(), *errorCount) {
+		ctx := context.Background()
+		rdb := goredis.NewClusterClient(&goredis.ClusterOptions{Addrs: addrs})
+		byNode := make(map[string]*goredis.PubSub)
+		for _, ch := range channels {
+			master, err := rdb.MasterForKey(ctx, ch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ps := byNode[master.Options().Addr]; ps != nil {
+				if err := ps.SSubscribe(ctx, ch); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			byNode[master.Options().Addr] = rdb.SSubscribe(ctx, ch)
+		}
+		var errs errorCount
+		var stops []func()
+		for _, ps := range byNode {
+			stops = append(stops, readPubSub(ctx, ps, fn, &errs))
+		}
+		stop := func() {
+			for _, s := range stops {
+				s()
+			}
+			rdb.Close()
+		}
+		return goredisSPublish(rdb), goredisShardNumSub(rdb), stop, &errs
+	}},
 	// A PubSub per channel: each connects to the node of its channel.
 	{"go-redis, a PubSub per channel", true, false, true, func(t *testing.T, addrs, channels []string, fn func(string, string)) (func(string, string) error, func(string) (int64, error), func(), *errorCount) {
 		ctx := context.Background()
@@ -133,8 +165,8 @@ func TestClusterShardedPubSub(t *testing.T) {
 					counted = append(counted, ch)
 				}
 			}
-			t.Logf("channels on nodes %v: %d of %d delivered, %d of %d counted by SHARDNUMSUB through the client",
-				owners, len(delivered), len(shardChannels), len(counted), len(shardChannels))
+			t.Logf("%s: channels on nodes %v: %d of %d delivered, %d of %d counted by SHARDNUMSUB through the client",
+				sub.name, owners, len(delivered), len(shardChannels), len(counted), len(shardChannels))
 			if got := len(delivered) == len(shardChannels); got != sub.allDelivered {
 				t.Errorf("all channels delivered: %v, want %v", got, sub.allDelivered)
 			}
@@ -158,15 +190,15 @@ func TestClusterShardedPubSub(t *testing.T) {
 			p := "after the restart"
 			took, ok := sendUntil(b, p, 10*time.Second, func() error { return spublish(main, p) })
 			if ok {
-				t.Logf("%s back %v after the cluster was ok again", main, took.Round(time.Millisecond))
+				t.Logf("%s: %s back %v after the cluster was ok again", sub.name, main, took.Round(time.Millisecond))
 			} else {
-				t.Logf("%s: nothing arrived within 10s of the cluster being ok again", main)
+				t.Logf("%s: %s: nothing arrived within 10s of the cluster being ok again", sub.name, main)
 			}
 			if ok != sub.recovers {
 				t.Errorf("back after the restart: %v, want %v", ok, sub.recovers)
 			}
 			if n, err := errs.receiveErrors(); n > 0 {
-				t.Logf("the receiving loop saw %d errors, the last: %v", n, err)
+				t.Logf("%s: the receiving loop saw %d errors, the last: %v", sub.name, n, err)
 			}
 		})
 	}
