@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 	"github.com/redis/rueidis"
@@ -59,7 +60,8 @@ type variant struct {
 // pooled connection per command in flight, receiving with ReceiveMessage;
 // go-redis/ap publishes through its (experimental) blocking
 // autopipeliner; go-redis/ch receives from PubSub.Channel; rueidis
-// pipelines on its own.
+// pipelines on its own, and rueidis/20µs waits up to 20 µs after each
+// write for more commands to batch (ClientOption.MaxFlushDelay).
 var variants = []variant{
 	{"go-redis", func(addr string) (client, error) {
 		return &goredisClient{rdb: goredis.NewClient(&goredis.Options{Addr: addr})}, nil
@@ -77,12 +79,23 @@ var variants = []variant{
 		return &goredisClient{rdb: goredis.NewClient(&goredis.Options{Addr: addr}), channel: true}, nil
 	}},
 	{"rueidis", func(addr string) (client, error) {
-		c, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{addr}, ForceSingleClient: true})
-		if err != nil {
-			return nil, err
-		}
-		return &rueidisClient{c: c}, nil
+		return newRueidis(rueidis.ClientOption{InitAddress: []string{addr}})
 	}},
+	{"rueidis/20µs", func(addr string) (client, error) {
+		return newRueidis(rueidis.ClientOption{InitAddress: []string{addr}, MaxFlushDelay: 20 * time.Microsecond})
+	}},
+}
+
+// newRueidis makes a client for one server, with client-side caching off
+// (it would turn on CLIENT TRACKING for nothing the adapter reads).
+func newRueidis(opt rueidis.ClientOption) (client, error) {
+	opt.ForceSingleClient = true
+	opt.DisableCache = true
+	c, err := rueidis.NewClient(opt)
+	if err != nil {
+		return nil, err
+	}
+	return &rueidisClient{c: c}, nil
 }
 
 type goredisClient struct {

@@ -107,7 +107,7 @@ var clusterSubs = []clusterSub{
 	// A Receive per channel: rueidis sends each to the node of its slot,
 	// on the connection it keeps to that node for everything else.
 	{"rueidis, a Receive per channel", true, true, true, func(t *testing.T, addrs, channels []string, fn func(string, string)) (func(string, string) error, func(string) (int64, error), func(), *errorCount) {
-		c, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: addrs})
+		c, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: addrs, DisableCache: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -54,7 +54,7 @@ func TestCompare(t *testing.T) {
 	for _, k := range kinds {
 		pipes[k.name] = pipeFile(t, k, *messages)
 	}
-	publishers := []string{"go-redis", "go-redis/ap", "rueidis"}
+	publishers := []string{"go-redis", "go-redis/ap", "rueidis", "rueidis/20µs"}
 	queriers := []string{"go-redis", "rueidis"}
 	receivers := []string{"go-redis", "go-redis/ch", "rueidis"}
 	scenarios := []scenario{
