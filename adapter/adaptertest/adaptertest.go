@@ -223,11 +223,21 @@ func testBroadcastRoomsExcept(t *testing.T, c *cluster) {
 		t.Fatal(err)
 	}
 	c.received(t, 0, c.each(`42["once"]`)...)
-	// Volatile and compress flags cross (and change nothing here).
-	if err := c.servers[last].Volatile().Compress(false).Emit("v"); err != nil {
+	// A volatile packet may be dropped by a connection busy writing: each
+	// client gets it at most once.
+	if err := c.servers[last].Volatile().Emit("v"); err != nil {
 		t.Fatal(err)
 	}
-	c.received(t, last, c.each(`42["v"]`)...)
+	for i, got := range c.mark(t, last) {
+		if len(got) > 1 || len(got) == 1 && got[0] != `42["v"]` {
+			t.Errorf("client of server %d received %q, want at most one volatile packet", i, got)
+		}
+	}
+	// The compress flag crosses, and changes nothing here.
+	if err := c.servers[last].To("all").Compress(false).Emit("nc"); err != nil {
+		t.Fatal(err)
+	}
+	c.received(t, last, c.each(`42["nc"]`)...)
 }
 
 func testBroadcastLocal(t *testing.T, c *cluster) {
