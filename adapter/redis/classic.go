@@ -15,16 +15,16 @@ import (
 // The request types of @socket.io/redis-adapter's classic format
 // (RequestType in lib/index.ts; the emitter's are the same).
 const (
-	reqSockets         = 0 // legacy, not sent since 7.0
-	reqAllRooms        = 1
-	reqRemoteJoin      = 2
-	reqRemoteLeave     = 3
+	reqSockets          = 0 // legacy, not sent since 7.0
+	reqAllRooms         = 1
+	reqRemoteJoin       = 2
+	reqRemoteLeave      = 3
 	reqRemoteDisconnect = 4
-	reqRemoteFetch     = 5
-	reqServerSideEmit  = 6
-	reqBroadcast       = 7
-	reqClientCount     = 8
-	reqBroadcastAck    = 9
+	reqRemoteFetch      = 5
+	reqServerSideEmit   = 6
+	reqBroadcast        = 7
+	reqClientCount      = 8
+	reqBroadcastAck     = 9
 )
 
 // classic is the wire format of one namespace's adapter in the classic
