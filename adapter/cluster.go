@@ -241,7 +241,7 @@ func (c *Cluster) respond(m *Message, r *Message) {
 	r.UID, r.Namespace, r.RequestID = c.uid, c.nsp.Name(), m.RequestID
 	ctx, cancel := context.WithTimeout(c.ctx, c.opts.RequestsTimeout)
 	defer cancel()
-	if err := c.bus.PublishResponse(ctx, m.UID, r); err != nil {
+	if err := c.bus.PublishResponse(ctx, m.UID, r); err != nil && c.ctx.Err() == nil {
 		c.log.Warn("adapter: cluster response not sent", "type", r.Type, "to", m.UID, "err", err)
 	}
 }

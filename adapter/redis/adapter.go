@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -96,32 +97,38 @@ func (s *server) release() error {
 	return err
 }
 
-// classicAdapter is one namespace's adapter in the classic format. It is
-// the Cluster's Bus.
-type classicAdapter struct {
+// base is what a namespace's adapter is in either format: a Cluster
+// whose Bus publishes with the format's codec on the server's transport,
+// and the subscriptions of the namespace, routed to its inbox.
+type base struct {
 	*adapter.Cluster
 	srv   *server
 	tr    transport
-	codec *classic
-	opts  Options
-	log   *slog.Logger
+	codec interface {
+		encode(dst []byte, m *adapter.Message, to string) (channel string, out []byte, err error)
+	}
+	timeout time.Duration
+	log     *slog.Logger
+	in      *inbox
 
-	in       *inbox
-	channels []string // subscribed: request, response(s)
-	patterns []string // psubscribed: the broadcast channels
+	mu       sync.Mutex
+	channels map[string]bool // guarded by mu: subscribed
+	patterns []string        // psubscribed; prefixes routed to the inbox are these without their "*"
 }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
-func (a *classicAdapter) Publish(ctx context.Context, m *adapter.Message) error {
+// Publish is the Cluster's Bus.
+func (a *base) Publish(ctx context.Context, m *adapter.Message) error {
 	return a.send(ctx, m, "")
 }
 
-func (a *classicAdapter) PublishResponse(ctx context.Context, uid string, m *adapter.Message) error {
+// PublishResponse is the Cluster's Bus.
+func (a *base) PublishResponse(ctx context.Context, uid string, m *adapter.Message) error {
 	return a.send(ctx, m, uid)
 }
 
-func (a *classicAdapter) send(ctx context.Context, m *adapter.Message, to string) error {
+func (a *base) send(ctx context.Context, m *adapter.Message, to string) error {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	ch, payload, err := a.codec.encode((*bp)[:0], m, to)
@@ -132,22 +139,85 @@ func (a *classicAdapter) send(ctx context.Context, m *adapter.Message, to string
 	return a.tr.publish(ctx, ch, payload)
 }
 
-// subscribe makes the adapter's subscriptions and routes their messages
-// to it.
-func (a *classicAdapter) subscribe(ctx context.Context) error {
-	c := a.codec
-	a.patterns = []string{c.prefix + "*"}
-	a.channels = []string{c.request, c.response, c.ownSubset}
-	a.srv.router.add(a.channels, []string{c.prefix}, a.in.push)
-	if err := a.tr.psubscribe(ctx, a.patterns...); err != nil {
-		return err
+// listen subscribes to channels and patterns (each "prefix*"), routes
+// their messages to the inbox, and waits for Redis to confirm, or ctx.
+func (a *base) listen(ctx context.Context, channels, patterns []string) error {
+	a.mu.Lock()
+	for _, c := range channels {
+		a.channels[c] = true
 	}
-	return a.tr.subscribe(ctx, a.channels...)
+	a.patterns = append(a.patterns, patterns...)
+	a.mu.Unlock()
+	a.srv.router.add(channels, prefixes(patterns), a.in.push)
+	if len(patterns) > 0 {
+		if err := a.tr.psubscribe(ctx, patterns...); err != nil {
+			return err
+		}
+	}
+	return a.tr.subscribe(ctx, channels...)
+}
+
+func prefixes(patterns []string) []string {
+	out := make([]string, len(patterns))
+	for i, p := range patterns {
+		out[i] = strings.TrimSuffix(p, "*")
+	}
+	return out
+}
+
+// Close leaves the cluster: it ends the namespace's subscriptions.
+func (a *base) Close() error {
+	err := a.Cluster.Close()
+	a.mu.Lock()
+	channels := make([]string, 0, len(a.channels))
+	for c := range a.channels {
+		channels = append(channels, c)
+	}
+	a.channels = map[string]bool{}
+	patterns := a.patterns
+	a.mu.Unlock()
+	a.srv.router.remove(channels, prefixes(patterns))
+	ctx, cancel := context.WithTimeout(context.Background(), a.timeout)
+	defer cancel()
+	a.tr.unsubscribe(ctx, channels...)
+	if len(patterns) > 0 {
+		a.tr.punsubscribe(ctx, patterns...)
+	}
+	a.in.close()
+	if _, ok := a.tr.(failing); !ok {
+		if rerr := a.srv.release(); err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+// start joins the adapter to the server's transport and makes its
+// subscriptions; on failure the namespace serves this server only.
+func (a *base) start(channels, patterns []string) {
+	tr, err := a.srv.acquire()
+	if err != nil {
+		a.log.Error("redis adapter: no connection to Redis; the namespace serves this server only", "err", err)
+		a.tr = failing{err}
+		return
+	}
+	a.tr = tr
+	ctx, cancel := context.WithTimeout(context.Background(), a.timeout)
+	defer cancel()
+	if err := a.listen(ctx, channels, patterns); err != nil {
+		a.log.Error("redis adapter: subscribing failed; retried with the connection", "err", err)
+	}
+}
+
+// classicAdapter is one namespace's adapter in the classic format.
+type classicAdapter struct {
+	base
+	format *classic
 }
 
 // receive handles one message of the adapter's channels.
 func (a *classicAdapter) receive(channel string, payload []byte) {
-	c := a.codec
+	c := a.format
 	switch channel {
 	case c.request:
 		m, raw, err := c.decodeRequest(payload)
@@ -215,30 +285,11 @@ func (a *classicAdapter) answerLegacy(r *wireRequest) {
 		}
 	}
 	payload, _ := json.Marshal(body)
-	ctx, cancel := context.WithTimeout(context.Background(), a.opts.RequestsTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), a.timeout)
 	defer cancel()
-	if err := a.tr.publish(ctx, a.codec.responseTo(r.UID), payload); err != nil {
+	if err := a.tr.publish(ctx, a.format.responseTo(r.UID), payload); err != nil {
 		a.log.Warn("redis adapter: an answer not sent", "err", err)
 	}
-}
-
-// Close leaves the cluster: it ends the namespace's subscriptions.
-func (a *classicAdapter) Close() error {
-	err := a.Cluster.Close()
-	a.srv.router.remove(a.channels, []string{a.codec.prefix})
-	ctx, cancel := context.WithTimeout(context.Background(), a.opts.RequestsTimeout)
-	defer cancel()
-	if a.tr != nil {
-		a.tr.unsubscribe(ctx, a.channels...)
-		a.tr.punsubscribe(ctx, a.patterns...)
-	}
-	a.in.close()
-	if _, ok := a.tr.(failing); !ok {
-		if rerr := a.srv.release(); err == nil {
-			err = rerr
-		}
-	}
-	return err
 }
 
 // NewAdapter returns the adapter factory of one server in a cluster of
@@ -260,12 +311,10 @@ func newClassicFactory(newTransport func(handler) (transport, error), o *Options
 	srv := &server{newTransport: newTransport, log: opts.Logger, router: newRouter(opts.Logger)}
 	return func(nsp adapter.Namespace) adapter.Adapter {
 		uid := randomUID()
-		a := &classicAdapter{
-			srv:   srv,
-			codec: newClassic(opts.Key, nsp.Name(), uid, opts.PublishOnSpecificResponseChannel),
-			opts:  opts,
-			log:   opts.Logger.With("namespace", nsp.Name(), "uid", uid),
-		}
+		c := newClassic(opts.Key, nsp.Name(), uid, opts.PublishOnSpecificResponseChannel)
+		a := &classicAdapter{format: c}
+		a.base = base{srv: srv, codec: c, timeout: opts.RequestsTimeout, channels: map[string]bool{},
+			log: opts.Logger.With("namespace", nsp.Name(), "uid", uid)}
 		a.in = newInbox(a.receive, defaultInboxBytes, a.log)
 		a.Cluster = adapter.NewCluster(nsp, a, &adapter.ClusterOptions{
 			UID:             uid,
@@ -273,24 +322,13 @@ func newClassicFactory(newTransport func(handler) (transport, error), o *Options
 			ServerCount:     a.serverCount,
 			Logger:          opts.Logger,
 		})
-		tr, err := srv.acquire()
-		if err != nil {
-			a.log.Error("redis adapter: no connection to Redis; the namespace serves this server only", "err", err)
-			a.tr = failing{err}
-			return a
-		}
-		a.tr = tr
-		ctx, cancel := context.WithTimeout(context.Background(), opts.RequestsTimeout)
-		defer cancel()
-		if err := a.subscribe(ctx); err != nil {
-			a.log.Error("redis adapter: subscribing failed; retried with the connection", "err", err)
-		}
+		a.start([]string{c.request, c.response, c.ownSubset}, []string{c.prefix + "*"})
 		return a
 	}
 }
 
 func (a *classicAdapter) serverCount(ctx context.Context) (int, error) {
-	return a.tr.numsub(ctx, a.codec.request)
+	return a.tr.numsub(ctx, a.format.request)
 }
 
 // randomUID returns 6 characters, as the reference's uid2(6).
@@ -312,5 +350,8 @@ func (f failing) subscribe(context.Context, ...string) error    { return f.err }
 func (f failing) unsubscribe(context.Context, ...string) error  { return f.err }
 func (f failing) psubscribe(context.Context, ...string) error   { return f.err }
 func (f failing) punsubscribe(context.Context, ...string) error { return f.err }
+func (f failing) watch(string)                                  {}
+func (f failing) unwatch(string)                                {}
+func (f failing) settle(context.Context)                        {}
 func (f failing) numsub(context.Context, string) (int, error)   { return 0, f.err }
 func (f failing) close() error                                  { return nil }

@@ -1,6 +1,7 @@
 package redis_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/redis/rueidis"
@@ -35,4 +36,48 @@ func TestClassicConformance(t *testing.T) {
 			})
 		})
 	}
+}
+
+func TestShardedConformance(t *testing.T) {
+	for _, mode := range []redisadapter.SubscriptionMode{redisadapter.Dynamic, redisadapter.DynamicPrivate, redisadapter.Static} {
+		t.Run(mode.String(), func(t *testing.T) {
+			adaptertest.Run(t, 3, func(t *testing.T) func() adapter.Factory {
+				srv := redistest.Start(t)
+				return func() adapter.Factory {
+					return redisadapter.NewShardedAdapter(newClient(t, srv.Addr()), &redisadapter.ShardedOptions{SubscriptionMode: mode})
+				}
+			})
+		})
+	}
+}
+
+// On a Redis Cluster, each channel lives on the node of its slot: the
+// servers' subscriptions, publications and counts follow them there. One
+// cluster serves every check, each on channels of its own.
+func TestShardedConformanceOnARedisCluster(t *testing.T) {
+	cluster := redistest.StartCluster(t, 3)
+	n := 0
+	for _, mode := range []redisadapter.SubscriptionMode{redisadapter.Dynamic, redisadapter.DynamicPrivate} {
+		t.Run(mode.String(), func(t *testing.T) {
+			adaptertest.Run(t, 3, func(t *testing.T) func() adapter.Factory {
+				n++
+				prefix := fmt.Sprintf("test%d", n)
+				return func() adapter.Factory {
+					return redisadapter.NewShardedAdapter(newClient(t, cluster.Addrs()...), &redisadapter.ShardedOptions{ChannelPrefix: prefix, SubscriptionMode: mode})
+				}
+			})
+		})
+	}
+}
+
+func TestClassicConformanceOnARedisCluster(t *testing.T) {
+	cluster := redistest.StartCluster(t, 3)
+	n := 0
+	adaptertest.Run(t, 3, func(t *testing.T) func() adapter.Factory {
+		n++
+		key := fmt.Sprintf("test%d", n)
+		return func() adapter.Factory {
+			return redisadapter.NewAdapter(newClient(t, cluster.Addrs()...), &redisadapter.Options{Key: key})
+		}
+	})
 }

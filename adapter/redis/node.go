@@ -18,6 +18,13 @@ type transport interface {
 	// (SUBSCRIBE, or SSUBSCRIBE when sharded), kept across reconnections.
 	subscribe(ctx context.Context, channels ...string) error
 	unsubscribe(ctx context.Context, channels ...string) error
+	// watch and unwatch subscribe and unsubscribe a channel without
+	// waiting for Redis.
+	watch(channel string)
+	unwatch(channel string)
+	// settle waits until Redis confirmed every subscription made so far,
+	// or ctx.
+	settle(ctx context.Context)
 	// psubscribe and punsubscribe change the pattern subscriptions
 	// (classic only).
 	psubscribe(ctx context.Context, patterns ...string) error

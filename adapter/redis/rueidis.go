@@ -68,6 +68,40 @@ func (t *rueidisTransport) punsubscribe(ctx context.Context, patterns ...string)
 	return t.stop(ctx, true, patterns)
 }
 
+func (t *rueidisTransport) watch(channel string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if k := key(false, channel); t.ctx.Err() == nil && t.subs[k] == nil {
+		t.subs[k] = t.receive(false, channel)
+	}
+}
+
+func (t *rueidisTransport) unwatch(channel string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	k := key(false, channel)
+	if s := t.subs[k]; s != nil {
+		delete(t.subs, k)
+		s.cancel()
+	}
+}
+
+func (t *rueidisTransport) settle(ctx context.Context) {
+	t.mu.Lock()
+	wait := make([]*subscription, 0, len(t.subs))
+	for _, s := range t.subs {
+		wait = append(wait, s)
+	}
+	t.mu.Unlock()
+	for _, s := range wait {
+		select {
+		case <-s.ready:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
 func key(pattern bool, name string) string {
 	if pattern {
 		return "p:" + name
