@@ -22,8 +22,10 @@ apt_need() {
 step "set-up"
 command -v node >/dev/null || apt_need nodejs npm
 apt_need chromium # /usr/bin/chromium, for the chat demo's browser test
+apt_need redis-server # the Redis adapter's tests start their own servers
 (cd interop && npm ci --no-audit --no-fund --loglevel=error)
 (cd cmd/chat && npm ci --no-audit --no-fund --loglevel=error)
+(cd adapter/redis/internal/nodepeer/js && npm ci --no-audit --no-fund --loglevel=error)
 GOBIN="$PWD/.tools" go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
 
 step "static checks"
@@ -33,12 +35,16 @@ go mod tidy -diff
 go vet ./...
 .tools/staticcheck ./...
 (cd bench && go mod tidy -diff && go vet ./... && ../.tools/staticcheck ./...)
+(cd adapter/redis && go mod tidy -diff && go vet ./... && ../../.tools/staticcheck ./...)
+(cd adapter/redis/internal/clientbench && go mod tidy -diff && go vet ./...)
 
 step "benchmarks, once each, so that they keep compiling and running"
 go test -run '^$' -bench . -benchtime 1x ./...
+(cd adapter/redis && go test -run '^$' -bench . -benchtime 1x ./...)
 
 step "tests"
 go test -race -count=1 ./...
 # Allocation counts, which the race detector distorts (alloc_test.go).
 go test -count=1 -run Allocations .
 (cd bench && go test -race -count=1 ./...)
+(cd adapter/redis && go test -race -count=1 ./...)
