@@ -1,6 +1,7 @@
 package redis
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -374,14 +375,14 @@ func (c *classic) decodeBroadcast(payload []byte) (*adapter.Message, error) {
 	var pkt wirePacket
 	var opts wireOpts
 	if err := json.Unmarshal(parts[0], &uid); err != nil {
-		return nil, badMessage("a broadcast's uid: %v", err)
+		return nil, badMessage("a broadcast's uid: %s", jsonError(err))
 	}
 	if err := json.Unmarshal(parts[1], &pkt); err != nil {
-		return nil, badMessage("a broadcast's packet: %v", err)
+		return nil, badMessage("a broadcast's packet: %s", jsonError(err))
 	}
 	if len(parts) > 2 && string(parts[2]) != "null" {
 		if err := json.Unmarshal(parts[2], &opts); err != nil {
-			return nil, badMessage("a broadcast's options: %v", err)
+			return nil, badMessage("a broadcast's options: %s", jsonError(err))
 		}
 	}
 	m := &adapter.Message{Type: adapter.Broadcast, UID: uid, Opts: opts.options()}
@@ -405,10 +406,37 @@ func eventPacket(want string, p *wirePacket, atts [][]byte) (*parser.Packet, err
 	if p.Type != int(parser.Event) && p.Type != int(parser.BinaryEvent) {
 		return nil, badMessage("a broadcast of a packet of type %d", p.Type)
 	}
-	if len(p.Data) == 0 || p.Data[0] != '[' {
-		return nil, badMessage("a broadcast whose data is not an array")
+	if !isEvent(p.Data) {
+		return nil, badMessage("a broadcast whose data is not [event, ...args]")
 	}
 	return &parser.Packet{Type: parser.Event, Namespace: nsp, Data: p.Data, Attachments: atts}, nil
+}
+
+// isEvent reports whether data looks like an event's data: an array
+// whose first element is a string, the event's name.
+func isEvent(data []byte) bool {
+	data = bytes.TrimLeft(data, " \t\r\n")
+	if len(data) == 0 || data[0] != '[' {
+		return false
+	}
+	data = bytes.TrimLeft(data[1:], " \t\r\n")
+	return len(data) > 0 && data[0] == '"'
+}
+
+// jsonError describes a JSON decoding error without Go's types.
+func jsonError(err error) string {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &te):
+		if te.Field == "" {
+			return "a JSON " + te.Value + " where an object or array was expected"
+		}
+		return "field " + te.Field + " is a JSON " + te.Value
+	case errors.As(err, &se):
+		return "invalid JSON at offset " + strconv.FormatInt(se.Offset, 10)
+	}
+	return err.Error()
 }
 
 // wireRequest is any request or response of the classic format.
@@ -442,7 +470,7 @@ func (c *classic) decodeRequest(payload []byte) (*adapter.Message, *wireRequest,
 	}
 	var r wireRequest
 	if err := json.Unmarshal(js, &r); err != nil {
-		return nil, nil, badMessage("a request: %v", err)
+		return nil, nil, badMessage("a request: %s", jsonError(err))
 	}
 	if r.Type == nil {
 		return nil, nil, badMessage("a request without a type")
@@ -483,7 +511,7 @@ func (c *classic) decodeRequest(payload []byte) (*adapter.Message, *wireRequest,
 	case reqBroadcast:
 		var pkt wirePacket
 		if err := json.Unmarshal(r.Packet, &pkt); err != nil {
-			return nil, nil, badMessage("a broadcast's packet: %v", err)
+			return nil, nil, badMessage("a broadcast's packet: %s", jsonError(err))
 		}
 		if r.RequestID == "" {
 			return nil, nil, badMessage("a broadcast request without a request id")
@@ -507,7 +535,7 @@ func (c *classic) decodeResponse(payload []byte) (*adapter.Message, error) {
 	}
 	var r wireRequest
 	if err := json.Unmarshal(js, &r); err != nil {
-		return nil, badMessage("a response: %v", err)
+		return nil, badMessage("a response: %s", jsonError(err))
 	}
 	m := &adapter.Message{Namespace: c.nsp, RequestID: r.RequestID}
 	typ := -1

@@ -232,6 +232,7 @@ func TestClassicDecodeBadInput(t *testing.T) {
 		"\x93\xa1a\x83\xa4type\x02\xa4data\xa1x\xa3nsp\xa1/\x80", // data not an array
 		"\x93\xa1a\x83\xa4type\x01\xa4data\x90\xa3nsp\xa1/\x80",  // not an event
 		"\x92\xa1a\xc0",
+		"\x93\xa1a\x83\xa4type\x02\xa4data\x91\xc0\xa3nsp\xa1/\x80", // an event named null
 		`{"uid":"x"}`,
 	} {
 		if m, err := c.decodeBroadcast([]byte(p)); err == nil {

@@ -213,7 +213,7 @@ func (c *sharded) decode(payload []byte) (*adapter.Message, error) {
 	}
 	var w wireCluster
 	if err := json.Unmarshal(js, &w); err != nil {
-		return nil, badMessage("a cluster message: %v", err)
+		return nil, badMessage("a cluster message: %s", jsonError(err))
 	}
 	if w.Type == nil {
 		return nil, badMessage("a cluster message without a type")
@@ -231,7 +231,7 @@ func (c *sharded) decode(payload []byte) (*adapter.Message, error) {
 	case adapter.Broadcast:
 		var pkt wirePacket
 		if err := json.Unmarshal(d.Packet, &pkt); err != nil {
-			return nil, badMessage("a broadcast's packet: %v", err)
+			return nil, badMessage("a broadcast's packet: %s", jsonError(err))
 		}
 		nsp := c.nsp
 		pkt.Nsp = &nsp // the envelope's

@@ -135,6 +135,7 @@ func TestShardedDecodeBadInput(t *testing.T) {
 		"", "{", "\xc1", `{"nsp":"/"}`, `{"type":"3","nsp":"/"}`, `{"type":3,"nsp":"/"}`,
 		`{"type":3,"nsp":"/","data":{"packet":{"type":2,"data":"x"}}}`,
 		`{"type":3,"nsp":"/","data":{"packet":{"type":0,"data":[]}}}`,
+		`{"type":3,"nsp":"/","data":{"packet":{"type":2,"data":[1]}}}`,
 		`{"type":7,"nsp":"/","data":{}}`, `{"type":9,"nsp":"/","data":{"packet":{}}}`,
 		`{"type":9,"nsp":"/","data":{"packet":[3]}}`, `{"type":42,"nsp":"/"}`,
 		`{"type":4,"nsp":"/","data":{"rooms":[true]}}`,
