@@ -75,7 +75,9 @@ func badMessage(format string, args ...any) error {
 // encode appends m's payload to dst and returns the channel to publish it
 // on. to is the requester's uid, for a response.
 func (c *classic) encode(dst []byte, m *adapter.Message, to string) (channel string, out []byte, err error) {
-	var js []byte // the message as JSON, when it goes as msgpack
+	jp := bufPool.Get().(*[]byte)
+	js := (*jp)[:0] // the message as JSON, converted when it goes as msgpack
+	defer func() { *jp = js[:0]; bufPool.Put(jp) }()
 	var atts [][]byte
 	msgpack := false
 	switch m.Type {

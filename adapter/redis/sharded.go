@@ -77,7 +77,9 @@ func (c *sharded) encode(dst []byte, m *adapter.Message, to string) (channel str
 		channel = c.channel + to + "#"
 	}
 	var atts [][]byte
-	js := append([]byte(nil), `{"type":`...)
+	jp := bufPool.Get().(*[]byte)
+	js := append((*jp)[:0], `{"type":`...)
+	defer func() { *jp = js[:0]; bufPool.Put(jp) }()
 	js = strconv.AppendInt(js, int64(m.Type), 10)
 	switch m.Type {
 	case adapter.InitialHeartbeat, adapter.Heartbeat, adapter.AdapterClose:
