@@ -51,10 +51,17 @@ var modes = []mode{
 func startMixed(t *testing.T, md mode) *mixed {
 	t.Helper()
 	redis := redistest.Start(t)
+	return startMixedOn(t, md, nodepeer.ServerConfig{Redis: "redis://" + redis.Addr()}, redis.Addr())
+}
+
+// startMixedOn starts the cluster on the Redis of cfg (Redis or Cluster)
+// at addrs.
+func startMixedOn(t *testing.T, md mode, cfg nodepeer.ServerConfig, addrs ...string) *mixed {
+	t.Helper()
 	m := &mixed{peer: nodepeer.Start(t)}
-	cfg := nodepeer.ServerConfig{Name: "node", Redis: "redis://" + redis.Addr(), Mode: "classic"}
+	cfg.Name, cfg.Mode = "node", "classic"
 	var factory adapter.Factory
-	client := newClient(t, redis.Addr())
+	client := newClient(t, addrs...)
 	if md.sharded {
 		cfg.Mode = "sharded"
 		cfg.Options = map[string]any{"subscriptionMode": md.sub.String()}
@@ -147,17 +154,29 @@ func (m *mixed) none(t *testing.T, mark int, client, event string) {
 
 func TestMixedCluster(t *testing.T) {
 	for _, md := range modes {
+		t.Run(md.name, func(t *testing.T) { startMixed(t, md).run(t) })
+	}
+}
+
+// The sharded adapter is the one for a Redis Cluster: Go and Node.js
+// servers route each channel to the node of its slot alike.
+func TestMixedClusterOnARedisCluster(t *testing.T) {
+	cluster := redistest.StartCluster(t, 3)
+	for _, md := range []mode{modes[2], modes[0]} {
 		t.Run(md.name, func(t *testing.T) {
-			m := startMixed(t, md)
-			t.Run("BroadcastFromGo", m.testBroadcastFromGo)
-			t.Run("BroadcastFromNode", m.testBroadcastFromNode)
-			t.Run("FetchSockets", m.testFetchSockets)
-			t.Run("ServerSideEmit", m.testServerSideEmit)
-			t.Run("BroadcastWithAcks", m.testBroadcastWithAcks)
-			t.Run("SocketsJoinLeave", m.testSocketsJoinLeave)
-			t.Run("DisconnectSockets", m.testDisconnectSockets)
+			startMixedOn(t, md, nodepeer.ServerConfig{Cluster: cluster.Addrs()}, cluster.Addrs()...).run(t)
 		})
 	}
+}
+
+func (m *mixed) run(t *testing.T) {
+	t.Run("BroadcastFromGo", m.testBroadcastFromGo)
+	t.Run("BroadcastFromNode", m.testBroadcastFromNode)
+	t.Run("FetchSockets", m.testFetchSockets)
+	t.Run("ServerSideEmit", m.testServerSideEmit)
+	t.Run("BroadcastWithAcks", m.testBroadcastWithAcks)
+	t.Run("SocketsJoinLeave", m.testSocketsJoinLeave)
+	t.Run("DisconnectSockets", m.testDisconnectSockets)
 }
 
 func (m *mixed) testBroadcastFromGo(t *testing.T) {
@@ -242,6 +261,14 @@ func (m *mixed) testFetchSockets(t *testing.T) {
 				t.Fatal(err)
 			}
 			m.recv(t, mark, "onNode", "to-remote")
+			if err := s.Join(context.Background(), "remote-join"); err != nil {
+				t.Fatal(err)
+			}
+			eventuallyOK(t, "the remote socket joins", func() error { return inRoomOf(m.goSrv, "remote-join", m.nodeID) })
+			if err := s.Leave(context.Background(), "remote-join"); err != nil {
+				t.Fatal(err)
+			}
+			eventuallyOK(t, "the remote socket leaves", func() error { return inRoomOf(m.goSrv, "remote-join") })
 		}
 	}
 	slices.Sort(ids)
