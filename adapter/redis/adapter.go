@@ -301,7 +301,7 @@ func (a *classicAdapter) answerLegacy(r *wireRequest) {
 // on it. For a Redis Cluster, give a client of the cluster.
 func NewAdapter(client rueidis.Client, opts *Options) adapter.Factory {
 	o := opts.withDefaults()
-	return newClassicFactory(newRueidisTransport(client, false, o.Logger), &o)
+	return newClassicFactory(newHooksTransport(client, false, o.Logger), &o)
 }
 
 // newClassicFactory returns the factory of the classic adapters of one

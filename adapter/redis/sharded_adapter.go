@@ -48,7 +48,12 @@ func NewShardedAdapter(client rueidis.Client, opts *ShardedOptions) adapter.Fact
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return newShardedFactory(newRueidisTransport(client, true, o.Logger), &o)
+	if client.Mode() == rueidis.ClientModeCluster {
+		// Each channel lives on the node of its slot: a subscription of
+		// its own each, which rueidis routes there.
+		return newShardedFactory(newRueidisTransport(client, true, o.Logger), &o)
+	}
+	return newShardedFactory(newHooksTransport(client, true, o.Logger), &o)
 }
 
 func newShardedFactory(newTransport func(handler) (transport, error), o *ShardedOptions) adapter.Factory {
