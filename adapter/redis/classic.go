@@ -50,6 +50,9 @@ type classic struct {
 	response  string // key-response#nsp#
 	specific  bool   // responses on response+<requester uid>+#
 	ownSubset string // response+uid+#, where this server's responses come
+	// emitter writes as @socket.io/redis-emitter 5.1 does where it differs
+	// from the adapter: requests of types 2 to 4 without a uid.
+	emitter bool
 }
 
 func newClassic(key, nsp, uid string, specific bool) *classic {
@@ -87,10 +90,7 @@ func (c *classic) encode(dst []byte, m *adapter.Message, to string) (channel str
 		}
 		atts = m.Packet.Attachments
 		if m.RequestID == "" {
-			channel = c.prefix
-			if len(m.Opts.Rooms) == 1 {
-				channel = c.prefix + m.Opts.Rooms[0] + "#"
-			}
+			channel = c.broadcastChannel(m.Opts.Rooms)
 			js = append(js, '[')
 			js = parser.AppendString(js, c.uid)
 			js = append(js, ',')
@@ -189,6 +189,37 @@ func (c *classic) encode(dst []byte, m *adapter.Message, to string) (channel str
 	return channel, append(dst, js...), nil
 }
 
+// broadcastChannel is where a broadcast to rooms goes: key#nsp#room# for
+// exactly one room, key#nsp# otherwise.
+func (c *classic) broadcastChannel(rooms []string) string {
+	if len(rooms) == 1 {
+		return c.prefix + rooms[0] + "#"
+	}
+	return c.prefix
+}
+
+// encodeEmit appends an emitter's broadcast to dst, as
+// @socket.io/redis-emitter 5.1 writes it: the adapter's
+// [uid, packet, opts], but with opts {rooms, flags, except}, in that
+// order, and flags (a JSON object) as the emitter set them. It returns the
+// channel to publish it on.
+func (c *classic) encodeEmit(dst []byte, p *parser.Packet, rooms, except []string, flags []byte) (channel string, out []byte, err error) {
+	js := make([]byte, 0, len(c.uid)+len(c.nsp)+len(p.Data)+len(flags)+64)
+	js = append(js, '[')
+	js = parser.AppendString(js, c.uid)
+	js = append(js, ',')
+	js = c.appendPacket(js, p)
+	js = append(js, `,{"rooms":`...)
+	js = appendStrings(js, rooms)
+	js = append(js, `,"flags":`...)
+	js = append(js, flags...)
+	js = append(js, `,"except":`...)
+	js = appendStrings(js, except)
+	js = append(js, "}]"...)
+	out, err = wire.AppendJSON(dst, js, p.Attachments)
+	return c.broadcastChannel(rooms), out, err
+}
+
 func (c *classic) responseTo(uid string) string {
 	if c.specific && uid != "" {
 		return c.response + uid + "#"
@@ -196,15 +227,21 @@ func (c *classic) responseTo(uid string) string {
 	return c.response
 }
 
-// appendHead appends {"uid":...,["requestId":...,]"type":N.
+// appendHead appends {"uid":...,["requestId":...,]"type":N; an emitter's
+// REMOTE_JOIN, REMOTE_LEAVE and REMOTE_DISCONNECT have no uid.
 func (c *classic) appendHead(js []byte, requestID string, typ int) []byte {
-	js = append(js, `{"uid":`...)
-	js = parser.AppendString(js, c.uid)
-	if requestID != "" {
-		js = append(js, `,"requestId":`...)
-		js = parser.AppendString(js, requestID)
+	js = append(js, '{')
+	if !c.emitter || typ < reqRemoteJoin || typ > reqRemoteDisconnect {
+		js = append(js, `"uid":`...)
+		js = parser.AppendString(js, c.uid)
+		js = append(js, ',')
 	}
-	js = append(js, `,"type":`...)
+	if requestID != "" {
+		js = append(js, `"requestId":`...)
+		js = parser.AppendString(js, requestID)
+		js = append(js, ',')
+	}
+	js = append(js, `"type":`...)
 	return strconv.AppendInt(js, int64(typ), 10)
 }
 
