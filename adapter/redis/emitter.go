@@ -51,6 +51,8 @@ var (
 // There are no acknowledgements (the reference has no emitWithAck, and
 // its serverSideEmit refuses a callback), no FetchSockets, and no server
 // count: those need answers, and an emitter subscribes to nothing.
+//
+// The zero Emitter has no client: make one with NewEmitter.
 type Emitter struct {
 	BroadcastOperator
 }
@@ -88,7 +90,10 @@ func (e Emitter) Of(nsp string) Emitter {
 // Arguments are encoded as the server encodes them; unlike the reference,
 // which sends JSON and so turns a Buffer into {"type":"Buffer","data":[..]},
 // a request with binary is sent as msgpack, so that []byte stays binary,
-// as the adapters send it.
+// as the adapters send it. The names a server may not send, connect,
+// connection and new_namespace, are refused with ErrReservedEvent: the
+// reference emitter sends them, and a Node.js server hands them to its
+// own connection listeners.
 func (e Emitter) ServerSideEmit(ctx context.Context, event string, args ...any) error {
 	if event == "connect" || event == "connection" || event == "new_namespace" {
 		return fmt.Errorf("%w: %q", ErrReservedEvent, event)
@@ -234,16 +239,21 @@ func (b BroadcastOperator) publish(ctx context.Context, m *adapter.Message) erro
 
 // send publishes payload, which is in the pooled buffer bp. The buffer
 // goes back to the pool only once Redis has answered: when ctx ends
-// first, rueidis may still write the command, which holds the bytes.
+// first, rueidis may still write the command, which holds the bytes. A
+// buffer grown past maxPooled by a large message is left to the GC.
 func (b BroadcastOperator) send(ctx context.Context, channel string, payload []byte, bp *[]byte) error {
 	err := b.client.Do(ctx, b.client.B().Publish().Channel(channel).Message(rueidis.BinaryString(payload)).Build()).Error()
 	if err != nil {
 		return fmt.Errorf("redis emitter: failed to publish on %s: %w", channel, err)
 	}
-	*bp = payload[:0]
-	bufPool.Put(bp)
+	if cap(payload) <= maxPooled {
+		*bp = payload[:0]
+		bufPool.Put(bp)
+	}
 	return nil
 }
+
+const maxPooled = 64 << 10
 
 // noAck refuses a function as the last argument, which the server would
 // take for an acknowledgement handler.

@@ -351,3 +351,27 @@ func TestEmitterIsImmutable(t *testing.T) {
 		}
 	}
 }
+
+// Arguments are encoded as the server's Emit encodes them: received Args
+// are spread, their binary kept.
+func TestEmitterSpreadsArgs(t *testing.T) {
+	srv := redistest.Start(t)
+	msgs := capture(t, srv.Addr())
+	e := redisadapter.NewEmitter(newClient(t, srv.Addr()), nil)
+	ctx := context.Background()
+	fwd := parser.NewArgs([]byte(`[1,{"_placeholder":true,"num":0}]`), [][]byte{{9}})
+	if err := e.Emit(ctx, "fwd", []byte{8}, fwd, parser.NewArgs([]byte(`[]`), nil), "z"); err != nil {
+		t.Fatal(err)
+	}
+	want := `msgpack ["emitter",{"type":2,"data":["fwd",<bin 08>,1,<bin 09>,"z"],"nsp":"/"},{"rooms":[],"flags":{},"except":[]}]`
+	if got := render(t, next(t, msgs).payload); got != want {
+		t.Errorf("published\n %s\nwant\n %s", got, want)
+	}
+	if err := e.ServerSideEmit(ctx, "fwd", fwd, []byte{8}); err != nil {
+		t.Fatal(err)
+	}
+	want = `msgpack {"uid":"emitter","type":6,"data":["fwd",1,<bin 09>,<bin 08>]}`
+	if got := render(t, next(t, msgs).payload); got != want {
+		t.Errorf("published\n %s\nwant\n %s", got, want)
+	}
+}
