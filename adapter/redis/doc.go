@@ -42,6 +42,28 @@
 // so that the other servers count this one at once. The client is the
 // caller's: close it after the server.
 //
+// # The emitter
+//
+// NewEmitter sends to a cluster from a program that is no server, as
+// @socket.io/redis-emitter 5.1 does: servers with NewAdapter or Node's
+// createAdapter on the same Redis and Key act on what it publishes.
+//
+//	e := redis.NewEmitter(client, nil)
+//	err := e.Of("/admin").To("room1").Except("room2").Emit(ctx, "event", "data", []byte{1, 2})
+//	err = e.In("room1").SocketsJoin(ctx, "room3")
+//	err = e.ServerSideEmit(ctx, "reload")
+//
+// It publishes, byte for byte, what the reference emitter publishes (uid
+// "emitter"), except a server-side emit with binary, sent as msgpack
+// where the reference's JSON turns a Buffer into
+// {"type":"Buffer","data":[...]}. As in the reference there are no
+// acknowledgements, and nothing that waits for answers (FetchSockets,
+// the server count). Each operation is one PUBLISH, done when Redis has
+// it, not when the servers have acted on it: a Go server may deliver an
+// Emit to a room before it applies the SocketsJoin published just before
+// (the two come on different subscriptions); Node.js servers keep the
+// order.
+//
 // # Concurrency and memory
 //
 // Messages from Redis are handled on a goroutine of each namespace's
