@@ -128,15 +128,23 @@ func (a *base) PublishResponse(ctx context.Context, uid string, m *adapter.Messa
 	return a.send(ctx, m, uid)
 }
 
+// send encodes m into a pooled buffer and publishes it. The buffer goes
+// back to the pool only once the publish has returned without error:
+// when ctx ends first, rueidis keeps the command queued and may still
+// write it, bytes and all.
 func (a *base) send(ctx context.Context, m *adapter.Message, to string) error {
 	bp := bufPool.Get().(*[]byte)
-	defer bufPool.Put(bp)
 	ch, payload, err := a.codec.encode((*bp)[:0], m, to)
 	*bp = payload[:0]
 	if err != nil || ch == "" {
+		bufPool.Put(bp)
 		return err
 	}
-	return a.tr.publish(ctx, ch, payload)
+	if err := a.tr.publish(ctx, ch, payload); err != nil {
+		return err
+	}
+	bufPool.Put(bp)
+	return nil
 }
 
 // listen subscribes to channels and patterns (each "prefix*"), routes
