@@ -59,16 +59,22 @@
 // {"type":"Buffer","data":[...]}. As in the reference there are no
 // acknowledgements, and nothing that waits for answers (FetchSockets,
 // the server count). Each operation is one PUBLISH, done when Redis has
-// it, not when the servers have acted on it: a Go server may deliver an
-// Emit to a room before it applies the SocketsJoin published just before
-// (the two come on different subscriptions); Node.js servers keep the
-// order.
+// it, not when the servers have acted on it; the servers act on them in
+// the order they were published.
 //
 // # Concurrency and memory
 //
-// Messages from Redis are handled on a goroutine of each namespace's
-// adapter, in the order they arrived, never on the client's reading
-// goroutine. What waits to be handled is bounded (64 MiB a namespace);
+// A server's subscriptions live on one connection of the client's, as a
+// Node.js server's live on its subscriber client: what another server or
+// an emitter published (a SocketsJoin, then a broadcast to the room
+// joined) is handled in the order it was published. The exceptions are
+// the reference's too: the sharded adapter on a Redis Cluster, whose
+// channels live on the nodes of their slots, each with its own order;
+// and in its dynamic modes, a broadcast to a room that a server has just
+// been told to join, sent on the room's channel before that server
+// subscribed to it. Messages
+// are handled on a goroutine of each namespace's adapter, in the order
+// they arrived, never on the client's reading goroutine. What waits to be handled is bounded (64 MiB a namespace);
 // beyond, messages are dropped and logged.
 //
 // # Differences from the reference
