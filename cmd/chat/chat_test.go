@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,10 +19,26 @@ import (
 
 	"github.com/ab218a8d/socketio"
 	"github.com/ab218a8d/socketio/engineio"
+	"github.com/ab218a8d/socketio/internal/chat"
 	"github.com/ab218a8d/socketio/internal/leakcheck"
 )
 
 func TestMain(m *testing.M) { leakcheck.Main(m) }
+
+// The chat's wire types, limits and nicknames, by short names: the tests
+// call their chat server "chat".
+type (
+	reply  = chat.Reply
+	member = chat.Member
+)
+
+const (
+	maxNick      = chat.MaxNick
+	maxText      = chat.MaxText
+	clientBundle = chat.ClientBundle
+)
+
+var nickOf = chat.Nick
 
 // chromium is the browser the end-to-end test drives (Debian's package
 // "chromium").
@@ -209,70 +224,6 @@ func waitProcesses(dir string, d time.Duration) []int {
 			return left
 		}
 		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-func TestCleanName(t *testing.T) {
-	for _, c := range []struct{ in, want, err string }{
-		{"alice", "alice", ""},
-		{"  bob \t", "bob", ""},
-		{"émilie 🎈", "émilie 🎈", ""},
-		{"", "", "empty nickname"},
-		{"   ", "", "empty nickname"},
-		{strings.Repeat("é", maxNick), strings.Repeat("é", maxNick), ""},
-		{strings.Repeat("é", maxNick+1), "", "nickname too long"},
-		{"a\x00b", "", "nickname has control characters"},
-		{"a\nb", "", "nickname has control characters"},
-		{"a\xffb", "", "nickname too long"}, // not UTF-8
-	} {
-		got, err := cleanName(c.in, maxNick, "nickname")
-		if got != c.want || (err == nil) != (c.err == "") || (err != nil && err.Error() != c.err) {
-			t.Errorf("cleanName(%q) = %q, %v; want %q, %q", c.in, got, err, c.want, c.err)
-		}
-	}
-}
-
-func TestSameOrigin(t *testing.T) {
-	for _, c := range []struct {
-		host, origin string
-		ok           bool
-	}{
-		{"localhost:3000", "", true},
-		{"localhost:3000", "http://localhost:3000", true},
-		{"127.0.0.1:3000", "http://127.0.0.1:3000", true},
-		{"localhost:3000", "http://evil.example", false},
-		{"localhost:3000", "http://localhost:3001", false},
-		{"localhost:3000", "null", false},
-	} {
-		r := httptest.NewRequest("GET", "http://"+c.host+"/socket.io/?EIO=4&transport=polling", nil)
-		if c.origin != "" {
-			r.Header.Set("Origin", c.origin)
-		}
-		if err := sameOrigin(r); (err == nil) != c.ok {
-			t.Errorf("host %s, origin %q: %v, want ok=%v", c.host, c.origin, err, c.ok)
-		}
-	}
-}
-
-func TestFindWebDir(t *testing.T) {
-	dir, err := findWebDir() // the test runs in cmd/chat
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "static", "index.html")); err != nil {
-		t.Errorf("findWebDir() = %s: %v", dir, err)
-	}
-	t.Chdir("../..") // the repository's root, as `go run ./cmd/chat` runs
-	root, err := findWebDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := filepath.Join("cmd", "chat"); !strings.HasSuffix(root, want) {
-		t.Errorf("findWebDir() from the root = %s, want .../%s", root, want)
-	}
-	t.Chdir(t.TempDir())
-	if _, err := findWebDir(); err == nil {
-		t.Error("findWebDir() outside the repository: no error")
 	}
 }
 

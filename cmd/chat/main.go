@@ -11,31 +11,24 @@
 // lost and re-established.
 //
 // The page is served from the static/ directory and the client from
-// node_modules/ (`npm ci --omit=dev` in cmd/chat), both under -web.
+// node_modules/ (`npm ci --omit=dev` in cmd/chat), both under -web. The
+// chat itself is internal/chat, which examples/cluster also runs.
 package main
 
 import (
 	"context"
-	"errors"
 	"flag"
-	"fmt"
 	"log"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/ab218a8d/socketio"
-	"github.com/ab218a8d/socketio/engineio"
+	"github.com/ab218a8d/socketio/internal/chat"
 )
-
-// clientBundle is the official browser bundle of socket.io-client, under
-// the web directory.
-const clientBundle = "node_modules/socket.io-client/dist/socket.io.min.js"
 
 func main() {
 	addr := flag.String("addr", "localhost:3000", "address to listen on")
@@ -47,7 +40,7 @@ func main() {
 	dir := *web
 	if dir == "" {
 		var err error
-		if dir, err = findWebDir(); err != nil {
+		if dir, err = chat.FindDir(); err != nil {
 			log.Fatal(err)
 		}
 	}
@@ -83,7 +76,6 @@ func main() {
 // client bundle.
 type app struct {
 	io      *socketio.Server
-	chat    *chat
 	handler http.Handler
 	grace   time.Duration // how long a shutdown waits for the clients
 }
@@ -91,62 +83,21 @@ type app struct {
 // newApp makes the chat server for the files under dir, with opts for
 // its Socket.IO server.
 func newApp(dir string, opts socketio.Options) (*app, error) {
-	if abs, err := filepath.Abs(dir); err == nil {
-		dir = abs
-	}
-	static := filepath.Join(dir, "static")
-	if _, err := os.Stat(filepath.Join(static, "index.html")); err != nil {
-		return nil, fmt.Errorf("chat: no page in %s: %w", static, err)
-	}
-	bundle := filepath.Join(dir, filepath.FromSlash(clientBundle))
-	if _, err := os.Stat(bundle); err != nil {
-		return nil, fmt.Errorf("chat: the socket.io-client bundle is missing (%w): run `npm ci --omit=dev` in %s, or use ./scripts/chat.sh", err, dir)
-	}
-
-	opts.AllowRequest = sameOrigin
+	opts.AllowRequest = chat.SameOrigin
 	io := socketio.NewServer(&opts)
-	chat := newChat(io)
-
-	mux := http.NewServeMux()
-	mux.Handle("/socket.io/", io)
-	mux.HandleFunc("GET /socket.io.min.js", func(w http.ResponseWriter, r *http.Request) {
-		http.ServeFile(w, r, bundle)
-	})
-	mux.HandleFunc("GET /socket.io.min.js.map", func(w http.ResponseWriter, r *http.Request) {
-		http.ServeFile(w, r, bundle+".map")
-	})
-	mux.Handle("/", http.FileServer(http.Dir(static)))
-	return &app{io: io, chat: chat, handler: secureHeaders(mux), grace: 2 * time.Second}, nil
+	h, err := chat.Handler(dir, io)
+	if err != nil {
+		io.Close()
+		return nil, err
+	}
+	chat.New(io)
+	return &app{io: io, handler: h, grace: 2 * time.Second}, nil
 }
 
-// serve serves HTTP on ln until ctx is done, then shuts down gracefully:
-// the sockets are disconnected, their connections closed, and the
-// requests under way finish. A long-polling client gets the close on its
-// next request; those that make none within a.grace (a tab closed
-// without a word) are closed at once.
+// serve serves HTTP on ln until ctx is done, then shuts down gracefully
+// (chat.Serve).
 func (a *app) serve(ctx context.Context, ln net.Listener) error {
-	hs := engineio.NewHTTPServer(a.handler)
-	failed := make(chan error, 1)
-	go func() { failed <- hs.Serve(ln) }()
-	select {
-	case err := <-failed:
-		a.io.Close()
-		return err
-	case <-ctx.Done():
-	}
-	gctx, cancel := context.WithTimeout(context.Background(), a.grace)
-	defer cancel()
-	err := a.io.Shutdown(gctx)
-	if errors.Is(err, context.DeadlineExceeded) {
-		err = nil // the sessions left were closed at once
-	}
-	hctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	err = errors.Join(err, hs.Shutdown(hctx))
-	if serr := <-failed; !errors.Is(serr, http.ErrServerClosed) {
-		err = errors.Join(err, serr)
-	}
-	return err
+	return chat.Serve(ctx, ln, a.handler, a.io, a.grace)
 }
 
 // pageURL is the address to open in a browser: the host asked for (or
@@ -158,49 +109,4 @@ func pageURL(asked string, got net.Addr) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port) + "/"
-}
-
-// secureHeaders keeps the page to its own scripts and server.
-func secureHeaders(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Header().Set("Referrer-Policy", "no-referrer")
-		h.ServeHTTP(w, r)
-	})
-}
-
-// sameOrigin refuses Socket.IO connections from pages of other sites: a
-// browser sends the page's Origin, which must name this server.
-func sameOrigin(r *http.Request) error {
-	origin := r.Header.Get("Origin")
-	if origin == "" {
-		return nil // not from a browser page, or same-origin GET
-	}
-	u, err := url.Parse(origin)
-	if err != nil || u.Host != r.Host {
-		return errors.New("cross-origin request refused")
-	}
-	return nil
-}
-
-// findWebDir finds cmd/chat from the working directory: the working
-// directory itself, or cmd/chat under it or under one of its parents.
-func findWebDir() (string, error) {
-	wd, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for dir := wd; ; {
-		for _, d := range []string{dir, filepath.Join(dir, "cmd", "chat")} {
-			if _, err := os.Stat(filepath.Join(d, "static", "chat.js")); err == nil {
-				return d, nil
-			}
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("chat: cmd/chat/static not found from %s: run from the repository, or pass -web", wd)
-		}
-		dir = parent
-	}
 }

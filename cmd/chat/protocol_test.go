@@ -243,7 +243,7 @@ func TestChatEvents(t *testing.T) {
 	}
 	wantError(t, alice.emit("join", "a\nb"), "room name has control characters")
 	r := wantOK(t, alice.emit("join", " general "))
-	if r.Room != "general" || len(r.Users) != 1 || r.Users[0] != (member{alice.sid, "alice"}) {
+	if r.Room != "general" || len(r.Users) != 1 || r.Users[0] != (member{ID: alice.sid, Nick: "alice"}) {
 		t.Errorf("join reply %+v", r)
 	}
 	alice.expect("rooms", `{"name":"general","users":1}`)

@@ -1,4 +1,20 @@
-package main
+// Package chat is the server side of the chat demo: the events of
+// cmd/chat, on a socketio.Server, and the web server of its page. cmd/chat
+// runs it on one server; examples/cluster runs it on two servers of a
+// cluster, next to a Node.js server that speaks the same events.
+//
+// Everything a client sees is cluster-wide when the server has a cluster
+// adapter: broadcasts go to a room of the whole cluster, user lists and
+// room counts come from FetchSockets, and a socket's nickname is its Data,
+// which the other servers read. Two things are one server's own: the
+// lock that orders one server's list updates (with several servers, two
+// changes made at once on two of them can reach a client in either
+// order), and the message ids (unique on a server, not across the
+// cluster; the page does not use them).
+//
+// Handlers run on each connection's goroutine, as socketio runs them;
+// the chat's own state is the message counter and a mutex.
+package chat
 
 import (
 	"cmp"
@@ -18,9 +34,9 @@ import (
 
 // Limits on what a client may send.
 const (
-	maxNick = 24   // runes
-	maxRoom = 32   // runes
-	maxText = 2000 // runes
+	MaxNick = 24   // runes
+	MaxRoom = 32   // runes
+	MaxText = 2000 // runes
 )
 
 // defaultRooms are always offered, even when empty.
@@ -53,8 +69,8 @@ type user struct {
 	Nick string `json:"nick"`
 }
 
-// member is one entry of a room's user list.
-type member struct {
+// Member is one entry of a room's user list.
+type Member struct {
 	ID   string `json:"id"`
 	Nick string `json:"nick"`
 }
@@ -75,12 +91,12 @@ type message struct {
 	Time   int64  `json:"time"` // Unix milliseconds
 }
 
-// reply acknowledges a request; Error is set when it was refused.
-type reply struct {
+// Reply acknowledges a request; Error is set when it was refused.
+type Reply struct {
 	Error string   `json:"error,omitempty"`
 	Nick  string   `json:"nick,omitempty"`
 	Room  string   `json:"room,omitempty"`
-	Users []member `json:"users,omitempty"`
+	Users []Member `json:"users,omitempty"`
 	ID    uint64   `json:"id,omitempty"`
 	Time  int64    `json:"time,omitempty"`
 }
@@ -96,11 +112,10 @@ type chat struct {
 	mu sync.Mutex
 }
 
-// newChat registers the chat's handlers on srv.
-func newChat(srv *socketio.Server) *chat {
+// New registers the chat's handlers on the main namespace of srv.
+func New(srv *socketio.Server) {
 	c := &chat{srv: srv}
 	srv.OnConnection(c.onConnection)
-	return c
 }
 
 func (c *chat) onConnection(s *socketio.Socket) {
@@ -110,18 +125,18 @@ func (c *chat) onConnection(s *socketio.Socket) {
 
 	s.On("nick", socketio.Typed(func(e *socketio.Event, name string) {
 		nick, err := c.setNick(s, name)
-		e.Ack(replyOf(reply{Nick: nick}, err))
+		e.Ack(replyOf(Reply{Nick: nick}, err))
 	}))
 	s.On("join", socketio.Typed(func(e *socketio.Event, name string) {
 		room, users, err := c.join(s, name)
-		e.Ack(replyOf(reply{Room: room, Users: users}, err))
+		e.Ack(replyOf(Reply{Room: room, Users: users}, err))
 	}))
 	s.On("leave", socketio.Typed(func(e *socketio.Event, name string) {
-		e.Ack(replyOf(reply{Room: name}, c.leave(s, name)))
+		e.Ack(replyOf(Reply{Room: name}, c.leave(s, name)))
 	}))
 	s.On("msg", socketio.Typed(func(e *socketio.Event, in struct{ Room, Text string }) {
 		m, err := c.send(s, in.Room, in.Text)
-		e.Ack(replyOf(reply{ID: m.ID, Time: m.Time}, err))
+		e.Ack(replyOf(Reply{ID: m.ID, Time: m.Time}, err))
 	}))
 	s.On("typing", socketio.Typed(func(e *socketio.Event, in struct {
 		Room   string
@@ -139,9 +154,9 @@ func (c *chat) onConnection(s *socketio.Socket) {
 	s.OnDisconnect(func(socketio.DisconnectReason, error) { c.gone(s, rooms) })
 }
 
-func replyOf(r reply, err error) reply {
+func replyOf(r Reply, err error) Reply {
 	if err != nil {
-		return reply{Error: err.Error()}
+		return Reply{Error: err.Error()}
 	}
 	return r
 }
@@ -168,8 +183,8 @@ func cleanName(s string, max int, what string) (string, error) {
 	return s, nil
 }
 
-// nickOf returns the socket's nickname, "" before it chose one.
-func nickOf(s *socketio.Socket) string {
+// Nick returns the socket's nickname, "" before it chose one.
+func Nick(s *socketio.Socket) string {
 	u, _ := s.Data().(user)
 	return u.Nick
 }
@@ -187,13 +202,13 @@ func chatRooms(s *socketio.Socket) []string {
 }
 
 func (c *chat) setNick(s *socketio.Socket, name string) (string, error) {
-	nick, err := cleanName(name, maxNick, "nickname")
+	nick, err := cleanName(name, MaxNick, "nickname")
 	if err != nil {
 		return "", err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	old := nickOf(s)
+	old := Nick(s)
 	s.SetData(user{Nick: nick})
 	if old != "" && old != nick {
 		for _, r := range chatRooms(s) {
@@ -204,12 +219,12 @@ func (c *chat) setNick(s *socketio.Socket, name string) (string, error) {
 	return nick, nil
 }
 
-func (c *chat) join(s *socketio.Socket, name string) (string, []member, error) {
-	room, err := cleanName(name, maxRoom, "room name")
+func (c *chat) join(s *socketio.Socket, name string) (string, []Member, error) {
+	room, err := cleanName(name, MaxRoom, "room name")
 	if err != nil {
 		return "", nil, err
 	}
-	nick := nickOf(s)
+	nick := Nick(s)
 	if nick == "" {
 		return "", nil, errNoNick
 	}
@@ -231,7 +246,7 @@ func (c *chat) leave(s *socketio.Socket, room string) error {
 		return nil
 	}
 	s.Leave(roomKey(room))
-	c.notice(s, room, nickOf(s)+" left")
+	c.notice(s, room, Nick(s)+" left")
 	c.sendUsers(room)
 	c.sendRooms()
 	return nil
@@ -245,7 +260,7 @@ func (c *chat) gone(s *socketio.Socket, rooms []string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, r := range rooms {
-		c.notice(s, r, nickOf(s)+" left")
+		c.notice(s, r, Nick(s)+" left")
 		c.sendUsers(r)
 	}
 	c.sendRooms()
@@ -253,7 +268,7 @@ func (c *chat) gone(s *socketio.Socket, rooms []string) {
 
 // send relays a message to the other members of room.
 func (c *chat) send(s *socketio.Socket, room, text string) (message, error) {
-	nick := nickOf(s)
+	nick := Nick(s)
 	text = strings.TrimSpace(text)
 	switch {
 	case nick == "":
@@ -262,7 +277,7 @@ func (c *chat) send(s *socketio.Socket, room, text string) (message, error) {
 		return message{}, errNotIn
 	case text == "":
 		return message{}, errEmpty
-	case utf8.RuneCountInString(text) > maxText:
+	case utf8.RuneCountInString(text) > MaxText:
 		return message{}, errTooLong
 	}
 	m := message{
@@ -279,7 +294,7 @@ func (c *chat) send(s *socketio.Socket, room, text string) (message, error) {
 // Not volatile: a volatile packet is dropped whenever a write to that client
 // is under way, and a lost "stopped typing" would leave the indicator on.
 func (c *chat) typing(s *socketio.Socket, room string, typing bool) {
-	nick := nickOf(s)
+	nick := Nick(s)
 	if nick == "" || !slices.Contains(chatRooms(s), room) {
 		return
 	}
@@ -302,21 +317,21 @@ func (c *chat) sendUsers(room string) {
 func (c *chat) sendRooms() { c.srv.Emit("rooms", c.rooms()) }
 
 // users returns the members of room who chose a nickname, by nickname.
-func (c *chat) users(room string) []member {
+func (c *chat) users(room string) []Member {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	sockets, err := c.srv.In(roomKey(room)).FetchSockets(ctx)
 	if err != nil {
 		return nil
 	}
-	out := make([]member, 0, len(sockets))
+	out := make([]Member, 0, len(sockets))
 	for _, rs := range sockets {
 		var u user
 		if json.Unmarshal(rs.Data, &u) == nil && u.Nick != "" {
-			out = append(out, member{ID: rs.ID, Nick: u.Nick})
+			out = append(out, Member{ID: rs.ID, Nick: u.Nick})
 		}
 	}
-	slices.SortFunc(out, func(a, b member) int {
+	slices.SortFunc(out, func(a, b Member) int {
 		return cmp.Or(cmp.Compare(strings.ToLower(a.Nick), strings.ToLower(b.Nick)), cmp.Compare(a.ID, b.ID))
 	})
 	return out
