@@ -286,15 +286,16 @@ httpServer.listen(Number(opt.port), opt.host, () => {
   console.log(`listening on ${address.includes(":") ? `[${address}]` : address}:${port}`);
 });
 
+// close closes the sockets and the HTTP server, then exits. The Redis
+// connections end with the process: quitting them first would fail the
+// answers the adapter still owes the other servers, which are stopping
+// too, with ClientClosedError.
 let closing = false;
 function close() {
   if (closing) process.exit(1); // a second signal stops at once
   closing = true;
   setTimeout(() => process.exit(0), 3000).unref();
-  io.close(async () => {
-    await Promise.allSettled([pub.quit(), sub.quit()]);
-    process.exit(0);
-  });
+  io.close(() => process.exit(0));
 }
 process.on("SIGTERM", close);
 process.on("SIGINT", close);
