@@ -25,7 +25,6 @@ type pollClient struct {
 	events []string            // "name arg" received, in order; guarded by mu
 	acks   map[int]chan string // pending acknowledgements; guarded by mu
 	next   int                 // next ack id; guarded by mu
-	last   time.Time           // when the last event came; guarded by mu
 	done   chan struct{}       // closed when the polling loop ends
 }
 
@@ -94,10 +93,8 @@ func (c *pollClient) poll(connected chan<- string) {
 			switch {
 			case p == "2":
 				go c.post("3")
-			case p == "1" || p == "6":
-				if p == "1" {
-					return
-				}
+			case p == "1": // the session is closed
+				return
 			case strings.HasPrefix(p, "40{"):
 				var ok struct{ SID string }
 				json.Unmarshal([]byte(p[2:]), &ok)
@@ -115,7 +112,6 @@ func (c *pollClient) poll(connected chan<- string) {
 				}
 				c.mu.Lock()
 				c.events = append(c.events, name+" "+arg)
-				c.last = time.Now()
 				c.mu.Unlock()
 			case strings.HasPrefix(p, "43"):
 				i := strings.IndexByte(p, '[')
@@ -163,21 +159,6 @@ func (c *pollClient) emit(event string, arg any) string {
 func (c *pollClient) send(event string, arg any) {
 	packet, _ := json.Marshal([]any{event, arg})
 	c.post("42" + string(packet))
-}
-
-// settle waits until no event came for a while, and returns the events.
-func (c *pollClient) settle() []string {
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		time.Sleep(50 * time.Millisecond)
-		c.mu.Lock()
-		quiet := time.Since(c.last) > 300*time.Millisecond
-		events := append([]string(nil), c.events...)
-		c.mu.Unlock()
-		if quiet || time.Now().After(deadline) {
-			return events
-		}
-	}
 }
 
 func (c *pollClient) close() {
