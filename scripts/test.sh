@@ -23,9 +23,11 @@ step "set-up"
 command -v node >/dev/null || apt_need nodejs npm
 apt_need chromium # /usr/bin/chromium, for the chat demo's browser test
 apt_need redis-server # the Redis adapter's tests start their own servers
+apt_need nginx # examples/cluster runs Debian's nginx in front of its servers
 (cd interop && npm ci --no-audit --no-fund --loglevel=error)
 (cd cmd/chat && npm ci --no-audit --no-fund --loglevel=error)
 (cd adapter/redis/internal/nodepeer/js && npm ci --no-audit --no-fund --loglevel=error)
+(cd examples/cluster/node && npm ci --no-audit --no-fund --loglevel=error)
 GOBIN="$PWD/.tools" go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
 
 step "static checks"
@@ -37,6 +39,7 @@ go vet ./...
 (cd bench && go mod tidy -diff && go vet ./... && ../.tools/staticcheck ./...)
 (cd adapter/redis && go mod tidy -diff && go vet ./... && ../../.tools/staticcheck ./...)
 (cd adapter/redis/internal/clientbench && go mod tidy -diff && go vet ./...)
+(cd examples/cluster && go mod tidy -diff && go vet ./... && ../../.tools/staticcheck ./...)
 
 step "benchmarks, once each, so that they keep compiling and running"
 go test -run '^$' -bench . -benchtime 1x ./...
@@ -48,3 +51,4 @@ go test -race -count=1 ./...
 go test -count=1 -run Allocations .
 (cd bench && go test -race -count=1 ./...)
 (cd adapter/redis && go test -race -count=1 ./...)
+(cd examples/cluster && go test -race -count=1 ./...)
