@@ -93,6 +93,19 @@ func start(t *testing.T, n int, factory func() adapter.Factory) *cluster {
 		c.clients = append(c.clients, cl)
 		c.ids = append(c.ids, cl.Connect("/", ""))
 	}
+	// Each socket is in its rooms (the connection handler runs on the
+	// connection's goroutine, maybe after the client heard it was
+	// connected), and every server hears of the others, before the test
+	// starts.
+	eventually(t, "every socket joins its rooms", func() error {
+		for i, srv := range c.servers {
+			socks, err := srv.Local().In(fmt.Sprintf("server-%d", i)).FetchSockets(context.Background())
+			if err != nil || len(socks) != 1 {
+				return fmt.Errorf("server %d: %d sockets in server-%d (%v)", i, len(socks), i, err)
+			}
+		}
+		return nil
+	})
 	// Every server hears of the others before the test starts.
 	eventually(t, "every server counts the others", func() error {
 		for i, srv := range c.servers {

@@ -103,6 +103,11 @@ func startMixedOn(t *testing.T, md mode, cfg nodepeer.ServerConfig, addrs ...str
 	m.goID = connect("onGo", goURL, "go")
 	m.nodeID = connect("onNode", m.node.URL, "node")
 
+	// The Go socket's connection handler ran (on the connection's
+	// goroutine, maybe after the client heard it was connected).
+	eventuallyOK(t, "the Go socket joins its rooms", func() error {
+		return inRoomOf(m.goSrv, "on-go", m.goID)
+	})
 	// Both count two servers before the test starts.
 	eventuallyOK(t, "both servers count two", func() error {
 		n, err := m.goSrv.Of("/").Adapter().ServerCount(context.Background())
