@@ -63,27 +63,39 @@ func (t *hooksTransport) numsub(ctx context.Context, channel string) (int, error
 }
 
 func (t *hooksTransport) subscribe(ctx context.Context, channels ...string) error {
-	return t.set(ctx, true, false, channels)
+	return t.setAndWait(ctx, true, false, channels)
 }
 
 func (t *hooksTransport) unsubscribe(ctx context.Context, channels ...string) error {
-	return t.set(ctx, false, false, channels)
+	return t.setAndWait(ctx, false, false, channels)
 }
 
 func (t *hooksTransport) psubscribe(ctx context.Context, patterns ...string) error {
-	return t.set(ctx, true, true, patterns)
+	return t.setAndWait(ctx, true, true, patterns)
 }
 
 func (t *hooksTransport) punsubscribe(ctx context.Context, patterns ...string) error {
-	return t.set(ctx, false, true, patterns)
+	return t.setAndWait(ctx, false, true, patterns)
 }
 
-func (t *hooksTransport) watch(channel string)   { t.set(nil, true, false, []string{channel}) }
-func (t *hooksTransport) unwatch(channel string) { t.set(nil, false, false, []string{channel}) }
+func (t *hooksTransport) watch(channel string)   { t.set(true, false, []string{channel}) }
+func (t *hooksTransport) unwatch(channel string) { t.set(false, false, []string{channel}) }
 
-// set changes what is wanted, and with a ctx waits until Redis confirmed
-// it.
-func (t *hooksTransport) set(ctx context.Context, on, pattern bool, names []string) error {
+// setAndWait changes what is wanted and waits until Redis confirmed it.
+func (t *hooksTransport) setAndWait(ctx context.Context, on, pattern bool, names []string) error {
+	keys := t.set(on, pattern, names)
+	return t.wait(ctx, func() bool {
+		for _, k := range keys {
+			if t.confirmed[k] != on {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// set changes what is wanted, and returns the keys of names.
+func (t *hooksTransport) set(on, pattern bool, names []string) []string {
 	keys := make([]string, len(names))
 	t.mu.Lock()
 	for i, n := range names {
@@ -99,17 +111,7 @@ func (t *hooksTransport) set(ctx context.Context, on, pattern bool, names []stri
 	case t.wake <- struct{}{}:
 	default:
 	}
-	if ctx == nil {
-		return nil
-	}
-	return t.wait(ctx, func() bool {
-		for _, k := range keys {
-			if t.confirmed[k] != on {
-				return false
-			}
-		}
-		return true
-	})
+	return keys
 }
 
 // wait waits until cond, called with mu held, holds.
