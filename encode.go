@@ -39,37 +39,11 @@ func finishText(p *parser.Packet, text []byte, start int) []byte {
 func appendEventData(dst []byte, attachments *[][]byte, event string, args []any) ([]byte, error) {
 	dst = append(dst, '[')
 	dst = parser.AppendString(dst, event)
-	dst, err := appendArgs(dst, attachments, args)
+	dst, err := parser.AppendArgs(dst, attachments, args)
 	if err != nil {
 		return nil, fmt.Errorf("socketio: encoding the arguments of %q: %w", event, err)
 	}
 	return append(dst, ']'), nil
-}
-
-// appendArgs appends args to the JSON array that dst ends with, each after
-// a comma unless it is the first. An Args among them is spread: its
-// elements take its place, exactly as received, so that Emit("x", e.Args)
-// forwards e's arguments instead of sending one array of them.
-func appendArgs(dst []byte, attachments *[][]byte, args []any) ([]byte, error) {
-	for _, a := range args {
-		x, spread := a.(Args)
-		if spread && x.Len() == 0 {
-			continue
-		}
-		if dst[len(dst)-1] != '[' {
-			dst = append(dst, ',')
-		}
-		var err error
-		if spread {
-			dst, err = x.AppendElements(dst, attachments)
-		} else {
-			dst, err = parser.AppendValue(dst, attachments, a)
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	return dst, nil
 }
 
 // eventPacket builds the EVENT packet for event and args.

@@ -37,7 +37,7 @@ func (e *Event) Ack(args ...any) error {
 	p := parser.Packet{Type: parser.Ack, Namespace: e.socket.nsp.name, ID: e.ackID, HasID: true}
 	text := startText(&p, argsSize(args))
 	start := len(text)
-	text, err := appendArgs(append(text, '['), &p.Attachments, args)
+	text, err := parser.AppendArgs(append(text, '['), &p.Attachments, args)
 	if err != nil {
 		return err
 	}

@@ -191,7 +191,7 @@ func (n *Namespace) ServerSideEmitWithAck(ctx context.Context, event string, arg
 // serverSideArgs encodes the arguments of a server-side event.
 func serverSideArgs(event string, args []any) (Args, error) {
 	var att [][]byte
-	data, err := appendArgs(append(make([]byte, 0, argsSize(args)), '['), &att, args)
+	data, err := parser.AppendArgs(append(make([]byte, 0, argsSize(args)), '['), &att, args)
 	if err != nil {
 		return Args{}, fmt.Errorf("socketio: encoding the arguments of %q: %w", event, err)
 	}

@@ -206,6 +206,33 @@ func AppendArray(dst []byte, attachments *[][]byte, values ...any) ([]byte, erro
 	return append(dst, ']'), nil
 }
 
+// AppendArgs appends args to the JSON array that dst ends with (dst ends
+// with '[' or with an element), each after a comma unless it is the
+// first, as AppendValue writes it. An Args among them is spread: its
+// elements take its place, exactly as received, so that an event's
+// arguments are forwarded rather than sent as one array.
+func AppendArgs(dst []byte, attachments *[][]byte, args []any) ([]byte, error) {
+	for _, a := range args {
+		x, spread := a.(Args)
+		if spread && x.Len() == 0 {
+			continue
+		}
+		if dst[len(dst)-1] != '[' {
+			dst = append(dst, ',')
+		}
+		var err error
+		if spread {
+			dst, err = x.AppendElements(dst, attachments)
+		} else {
+			dst, err = AppendValue(dst, attachments, a)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return dst, nil
+}
+
 // AppendValue appends v as JSON, as AppendArray does for each value.
 // Common types are written directly; others through encoding/json, after
 // their []byte fields, if their type has any, are taken out as

@@ -102,7 +102,7 @@ func (e Emitter) ServerSideEmit(ctx context.Context, event string, args ...any) 
 		return err
 	}
 	var atts [][]byte
-	data, err := appendArgs(append(make([]byte, 0, 64), '['), &atts, args)
+	data, err := parser.AppendArgs(append(make([]byte, 0, 64), '['), &atts, args)
 	if err != nil {
 		return fmt.Errorf("redis emitter: encoding the arguments of %q: %w", event, err)
 	}
@@ -184,7 +184,7 @@ func (b BroadcastOperator) Emit(ctx context.Context, event string, args ...any) 
 	}
 	p := &parser.Packet{Type: parser.Event, Namespace: b.codec.nsp}
 	data := parser.AppendString(append(make([]byte, 0, len(event)+64), '['), event)
-	data, err := appendArgs(data, &p.Attachments, args)
+	data, err := parser.AppendArgs(data, &p.Attachments, args)
 	if err != nil {
 		return fmt.Errorf("redis emitter: encoding the arguments of %q: %w", event, err)
 	}
@@ -262,30 +262,6 @@ func noAck(args []any) error {
 		return ErrAckUnsupported
 	}
 	return nil
-}
-
-// appendArgs appends args to the JSON array that dst ends with, as the
-// server's Emit does: []byte taken out into *atts, a parser.Args spread.
-func appendArgs(dst []byte, atts *[][]byte, args []any) ([]byte, error) {
-	for _, a := range args {
-		x, spread := a.(parser.Args)
-		if spread && x.Len() == 0 {
-			continue
-		}
-		if dst[len(dst)-1] != '[' {
-			dst = append(dst, ',')
-		}
-		var err error
-		if spread {
-			dst, err = x.AppendElements(dst, atts)
-		} else {
-			dst, err = parser.AppendValue(dst, atts, a)
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	return dst, nil
 }
 
 // emitFlags are a broadcast's flags as the reference writes them: each
