@@ -3,12 +3,19 @@
 // (bench/server), so that the load generator sees the same protocol from
 // both.
 //
-//	node --expose-gc server.js -addr 127.0.0.1:3000
+//	node --expose-gc server.js -addr 127.0.0.1:3000 [-redis 127.0.0.1:6379]
 //	PORT=3000 node --expose-gc server.js
 //
 // Settings match the Go server's: Engine.IO defaults (pingInterval 25 s,
 // pingTimeout 20 s, maxHttpBufferSize 1e6), no compression on either
 // transport, no CORS, no middleware.
+//
+// With -redis host:port, the server joins the cluster of the servers on
+// that Redis: @socket.io/redis-adapter 8.3.0's createAdapter (the classic
+// format, default options: the key "socket.io") on node-redis 4.7.1, a
+// publishing client and its duplicate for the subscriptions, as the
+// adapter's README sets it up. It listens once both are connected, and
+// exits if Redis does not answer.
 //
 // Handlers on "/":
 //
@@ -26,25 +33,34 @@
 const http = require("node:http");
 const { Server } = require("socket.io");
 
+// parseArgs reads -addr host:port and -redis host:port (also as
+// -name=value, and with two dashes).
+function parseArgs() {
+  const out = { addr: undefined, redis: undefined };
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--?(addr|redis)(=(.*))?$/.exec(argv[i]);
+    if (!m) {
+      console.error(`server.js: unknown argument ${argv[i]}`);
+      process.exit(2);
+    }
+    const v = m[2] !== undefined ? m[3] : argv[++i];
+    if (v === undefined || v === "") {
+      console.error(`server.js: -${m[1]} needs host:port`);
+      process.exit(2);
+    }
+    out[m[1]] = v;
+  }
+  return out;
+}
+
+const args = parseArgs();
+
 function listenAddress() {
   let host = "127.0.0.1";
   let port = process.env.PORT ? Number(process.env.PORT) : 3000;
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    let v;
-    if (a === "-addr" || a === "--addr") {
-      v = argv[++i];
-    } else if (a.startsWith("-addr=") || a.startsWith("--addr=")) {
-      v = a.slice(a.indexOf("=") + 1);
-    } else {
-      console.error(`server.js: unknown argument ${a}`);
-      process.exit(2);
-    }
-    if (v === undefined) {
-      console.error("server.js: -addr needs host:port");
-      process.exit(2);
-    }
+  const v = args.addr;
+  if (v !== undefined) {
     const colon = v.lastIndexOf(":");
     if (colon >= 0) {
       if (colon > 0) host = v.slice(0, colon);
@@ -122,14 +138,53 @@ io.on("connection", (socket) => {
   });
 });
 
+let redisClients = [];
+
+// joinCluster sets the Redis adapter up when -redis is given.
+async function joinCluster() {
+  if (args.redis === undefined) return;
+  const { createClient } = require("redis");
+  const { createAdapter } = require("@socket.io/redis-adapter");
+  const pubClient = createClient({ url: `redis://${args.redis}` });
+  const subClient = pubClient.duplicate();
+  redisClients = [pubClient, subClient];
+  for (const c of redisClients) {
+    c.on("error", (err) => console.error(`server.js: redis: ${err.message}`));
+  }
+  // node-redis retries a refused connect for ever: give up after 10 s.
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error("no answer within 10 s")), 10000);
+  });
+  await Promise.race([Promise.all(redisClients.map((c) => c.connect())), timeout]);
+  clearTimeout(timer);
+  io.adapter(createAdapter(pubClient, subClient));
+}
+
 const { host, port } = listenAddress();
-httpServer.listen(port, host, () => {
-  const a = httpServer.address();
-  console.log(`node socket.io bench server listening on ${a.address}:${a.port}`);
-});
+let stopping = false;
+joinCluster().then(
+  () => {
+    if (stopping) return;
+    httpServer.listen(port, host, () => {
+      const a = httpServer.address();
+      console.log(
+        `node socket.io bench server listening on ${a.address}:${a.port}` +
+          (args.redis ? `, in the cluster on redis ${args.redis}` : ""),
+      );
+    });
+  },
+  (err) => {
+    console.error(`server.js: failed to connect to Redis at ${args.redis}: ${err.message}`);
+    process.exit(1);
+  },
+);
 
 function stop() {
-  io.close(() => process.exit(0));
+  stopping = true;
+  io.close(() => {
+    Promise.allSettled(redisClients.map((c) => c.quit())).then(() => process.exit(0));
+  });
   httpServer.closeAllConnections();
   setTimeout(() => process.exit(0), 1000).unref();
 }

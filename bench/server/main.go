@@ -6,7 +6,8 @@
 //	go run ./server -addr 127.0.0.1:3000 -debug
 //
 // Settings match Node socket.io's defaults as the peer runs them: the
-// in-memory adapter, Engine.IO defaults (ping every 25 s, 20 s timeout,
+// in-memory adapter (or, with -redis, the classic Redis adapter, as the
+// peer's @socket.io/redis-adapter createAdapter), Engine.IO defaults (ping every 25 s, 20 s timeout,
 // 1e6-byte buffers), no compression on either transport (the peer sets
 // perMessageDeflate and httpCompression to false), no CORS, no
 // middleware.
@@ -17,6 +18,11 @@
 //	echo-ack   acknowledges with the same arguments
 //	broadcast  emits "broadcast" with the same arguments to every socket
 //	           of "/" (and acknowledges, without arguments, if asked to)
+//
+// With -redis host:port, the server joins the cluster of the servers on
+// that Redis (github.com/ab218a8d/socketio/adapter/redis, NewAdapter,
+// default options: the key "socket.io"), so that a broadcast reaches the
+// sockets of every server; it exits if Redis does not answer at start.
 //
 // With -debug, GET /gc runs a full collection and returns the freed memory
 // to the OS, so that RSS can be read at a quiet point (it answers with the
@@ -45,6 +51,8 @@ import (
 	"syscall"
 
 	"github.com/ab218a8d/socketio"
+	"github.com/ab218a8d/socketio/adapter/redis"
+	"github.com/redis/rueidis"
 )
 
 func main() {
@@ -52,6 +60,7 @@ func main() {
 	pingInterval := flag.Duration("ping-interval", 0, "Engine.IO ping interval (0: the default, 25s)")
 	pingTimeout := flag.Duration("ping-timeout", 0, "Engine.IO ping timeout (0: the default, 20s)")
 	debugEndpoints := flag.Bool("debug", false, "serve GET /gc, GET /stats and /debug/pprof/")
+	redisAddr := flag.String("redis", "", "join the cluster on the Redis at host:port (the classic Redis adapter)")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -59,7 +68,22 @@ func main() {
 	opts.DisableHTTPCompression = true // Node peer: httpCompression: false
 	opts.PingInterval = *pingInterval
 	opts.PingTimeout = *pingTimeout
+	var rdb rueidis.Client // with -redis; closed after the server
+	if *redisAddr != "" {
+		var err error
+		rdb, err = rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{*redisAddr}, DisableCache: true})
+		if err != nil {
+			log.Fatalf("failed to connect to Redis at %s: %v", *redisAddr, err)
+		}
+		opts.Adapter = redis.NewAdapter(rdb, nil)
+	}
 	b := newBench(&opts)
+	closeAll := func() {
+		b.io.Close() // Serve returns
+		if rdb != nil {
+			rdb.Close()
+		}
+	}
 
 	mux := http.NewServeMux()
 	mux.Handle("/socket.io/", b.io)
@@ -87,11 +111,11 @@ func main() {
 	defer stop()
 	select {
 	case err := <-failed:
-		b.io.Close()
+		closeAll()
 		log.Fatal(err)
 	case <-ctx.Done():
 	}
-	b.io.Close() // Serve returns
+	closeAll()
 }
 
 // bench is the Socket.IO server with the benchmark's handlers, and the
@@ -174,6 +198,10 @@ type stats struct {
 	StackInuse uint64            `json:"stack_inuse"`
 	Sys        uint64            `json:"sys"`
 	NumGC      uint32            `json:"num_gc"`
+	// Mallocs and TotalAlloc count every heap allocation since the start
+	// (runtime.MemStats), for allocations per delivery over a run.
+	Mallocs    uint64 `json:"mallocs"`
+	TotalAlloc uint64 `json:"total_alloc"`
 }
 
 func (b *bench) serveStats(w http.ResponseWriter, _ *http.Request) {
@@ -189,6 +217,8 @@ func (b *bench) serveStats(w http.ResponseWriter, _ *http.Request) {
 		StackInuse: ms.StackInuse,
 		Sys:        ms.Sys,
 		NumGC:      ms.NumGC,
+		Mallocs:    ms.Mallocs,
+		TotalAlloc: ms.TotalAlloc,
 	}
 	b.mu.Lock()
 	st.Disconnects = make(map[string]int64, len(b.disconnects))

@@ -136,7 +136,7 @@ func TestDebugEndpoints(t *testing.T) {
 	if err := json.Unmarshal(get("/stats"), &st); err != nil {
 		t.Fatal(err)
 	}
-	if st.Sockets != 1 || st.Connects != 1 || st.Sessions != 1 || st.Goroutines == 0 || st.HeapInuse == 0 {
+	if st.Sockets != 1 || st.Connects != 1 || st.Sessions != 1 || st.Goroutines == 0 || st.HeapInuse == 0 || st.Mallocs == 0 || st.TotalAlloc == 0 {
 		t.Errorf("GET /stats: %+v", st)
 	}
 }
