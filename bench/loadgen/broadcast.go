@@ -65,9 +65,10 @@ func (tb *pubTable) expire(seq uint64) {
 	}
 }
 
-// runBroadcast runs broadcast: cfg.Clients receivers, and one publisher
-// with cfg.Inflight publishes outstanding.
-func runBroadcast(ctx context.Context, cfg *Config, e *endpoints) (Result, error) {
+// runBroadcast runs broadcast: cfg.Clients receivers spread over the
+// servers eps, and one publisher on eps[0] with cfg.Inflight publishes
+// outstanding.
+func runBroadcast(ctx context.Context, cfg *Config, eps []*endpoints) (Result, error) {
 	log := &errorLog{w: cfg.Errors}
 	ck := newClock()
 	tb := newPubTable()
@@ -75,7 +76,7 @@ func runBroadcast(ctx context.Context, cfg *Config, e *endpoints) (Result, error
 	var alive atomic.Int64 // receivers still connected
 	var wg sync.WaitGroup
 	tallies := make([]*tally, cfg.Clients)
-	conns, _, failed := connectAll(ctx, cfg, e, log, cfg.Clients, func(i int, w *wsConn) {
+	conns, _, failed := connectAll(ctx, cfg, eps, log, cfg.Clients, func(i int, w *wsConn) {
 		t := &tally{}
 		tallies[i] = t
 		alive.Add(1)
@@ -88,7 +89,7 @@ func runBroadcast(ctx context.Context, cfg *Config, e *endpoints) (Result, error
 	var p *publisher
 	if alive.Load() > 0 {
 		var err error
-		if pw, err = dialWS(ctx, e, cfg.Timeout); err != nil {
+		if pw, err = dialWS(ctx, eps[0], cfg.Timeout); err != nil {
 			log.printf("publisher: %v", err)
 			failed++
 		}

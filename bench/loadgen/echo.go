@@ -11,7 +11,7 @@ import (
 // cfg.Inflight emits outstanding and sends the next one when a reply comes.
 func runClosedLoop(ctx context.Context, cfg *Config, e *endpoints, ack bool) (Result, error) {
 	log := &errorLog{w: cfg.Errors}
-	conns, _, failed := connectAll(ctx, cfg, e, log, cfg.Clients, nil)
+	conns, _, failed := connectAll(ctx, cfg, []*endpoints{e}, log, cfg.Clients, nil)
 	ck := newClock()
 	payload := jsonPayload(cfg.Payload)
 	tallies := make([]*tally, 0, len(conns)+1)

@@ -30,9 +30,11 @@ type fakeServer struct {
 	pingReplies bool          // put a ping before every reply (polling: in the same payload)
 	swapAcks    bool          // answer acks in pairs, the second one first
 	dropAfter   int           // close each connection after this many events; 0: never
+	peers       []*fakeServer // the other servers of a cluster: broadcasts reach their clients too
 
 	pongs     atomic.Int64 // pongs received
 	events    atomic.Int64 // events received
+	connected atomic.Int64 // clients that connected to "/"
 	closing   chan struct{}
 	closeOnce sync.Once
 	handlers  sync.WaitGroup
@@ -265,6 +267,7 @@ func (c *fakeConn) handle(p []byte) bool {
 		s.mu.Lock()
 		s.conns[c] = struct{}{}
 		s.mu.Unlock()
+		s.connected.Add(1)
 		c.send(fmt.Appendf(nil, `40{"sid":"sock%p"}`, c))
 		return true
 	case bytes.HasPrefix(p, []byte("42")):
@@ -330,12 +333,14 @@ func (c *fakeConn) handle(p []byte) bool {
 	case "broadcast":
 		b := append([]byte(`42["broadcast"`), argsJSON()...)
 		b = append(b, ']')
-		s.mu.Lock()
-		all := make([]*fakeConn, 0, len(s.conns))
-		for o := range s.conns {
-			all = append(all, o)
+		var all []*fakeConn
+		for _, srv := range append([]*fakeServer{s}, s.peers...) {
+			srv.mu.Lock()
+			for o := range srv.conns {
+				all = append(all, o)
+			}
+			srv.mu.Unlock()
 		}
-		s.mu.Unlock()
 		for _, o := range all {
 			o.send(b)
 		}

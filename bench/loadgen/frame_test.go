@@ -406,7 +406,7 @@ func TestWSGorilla(t *testing.T) {
 	}))
 	defer srv.Close()
 	cfg := Config{URL: srv.URL, Path: "/ws"}
-	e, err := newEndpoints(&cfg)
+	e, err := parseEndpoints(cfg.URL, cfg.Path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -96,7 +96,7 @@ func TestHTTPConn(t *testing.T) {
 	srv.Start()
 	defer srv.Close()
 	cfg := Config{URL: srv.URL, Path: "/"}
-	e, err := newEndpoints(&cfg)
+	e, err := parseEndpoints(cfg.URL, cfg.Path)
 	if err != nil {
 		t.Fatal(err)
 	}

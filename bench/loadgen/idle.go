@@ -17,7 +17,7 @@ func runIdle(ctx context.Context, cfg *Config, e *endpoints) (Result, error) {
 	warm := newCountdown(cfg.Clients)
 	var wg sync.WaitGroup
 	holders := make([]*holder, cfg.Clients)
-	conns, lat, failed := connectAll(ctx, cfg, e, log, cfg.Clients, func(i int, w *wsConn) {
+	conns, lat, failed := connectAll(ctx, cfg, []*endpoints{e}, log, cfg.Clients, func(i int, w *wsConn) {
 		h := &holder{w: w, ck: ck, log: log, id: i, payload: payload, warm: warm}
 		h.alive.Store(true)
 		holders[i] = h

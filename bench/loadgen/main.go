@@ -29,7 +29,10 @@
 //     42["broadcast",<seq>,<payload>] with -inflight publishes outstanding.
 //     A publish is complete when every receiver got it (the publisher's own
 //     copy is read and not counted). One op is one delivery to a receiver;
-//     the latencies are from publish to last delivery.
+//     the latencies are from publish to last delivery. With several -url
+//     (comma-separated: the servers of one cluster), receiver i connects
+//     to server i mod n and the publisher to the first, so that every
+//     broadcast reaches the others' receivers through the cluster.
 //   - polling-echo: echo over HTTP long-polling only (handshake GET, POST
 //     "40", a GET always pending, POSTs carrying the emits and pongs).
 //   - connect: -concurrency workers each open a WebSocket-only connection
@@ -98,7 +101,11 @@ import (
 
 // Config is one run's settings, the command line's flags.
 type Config struct {
-	URL         string        // server base URL, http; its path, if any, replaces Path
+	// URL is the server's base URL, http; its path, if any, replaces
+	// Path. For broadcast it may list several servers of one cluster,
+	// separated by commas: the receivers are spread over them in turn
+	// (receiver i on server i mod n), and the publisher is on the first.
+	URL         string
 	Path        string        // Engine.IO path, default "/socket.io/"
 	Workload    string        // connect, idle, echo, ack, broadcast, polling-echo
 	Clients     int           // connections (receivers for broadcast)
@@ -135,12 +142,18 @@ func (cfg *Config) validate() error {
 	if !containsString(workloads, cfg.Workload) {
 		return fmt.Errorf("unknown workload %q (want one of %s)", cfg.Workload, strings.Join(workloads, ", "))
 	}
-	u, err := url.Parse(cfg.URL)
-	if err != nil {
-		return fmt.Errorf("bad -url: %w", err)
+	urls := cfg.urls()
+	for _, raw := range urls {
+		u, err := url.Parse(raw)
+		if err != nil {
+			return fmt.Errorf("bad -url: %w", err)
+		}
+		if u.Scheme != "http" || u.Host == "" {
+			return fmt.Errorf("bad -url %q: want http://host:port (no TLS)", raw)
+		}
 	}
-	if u.Scheme != "http" || u.Host == "" {
-		return fmt.Errorf("bad -url %q: want http://host:port (no TLS)", cfg.URL)
+	if len(urls) > 1 && cfg.Workload != "broadcast" {
+		return errors.New("several -url servers apply to the broadcast workload only")
 	}
 	if cfg.Path == "" {
 		cfg.Path = "/socket.io/"
@@ -176,6 +189,9 @@ func (cfg *Config) validate() error {
 	return nil
 }
 
+// urls is -url split at its commas.
+func (cfg *Config) urls() []string { return strings.Split(cfg.URL, ",") }
+
 func containsString(list []string, s string) bool {
 	for _, v := range list {
 		if v == s {
@@ -197,17 +213,18 @@ func run(ctx context.Context, cfg Config) (Result, error) {
 	if err := cfg.validate(); err != nil {
 		return Result{}, err
 	}
-	e, err := newEndpoints(&cfg)
+	eps, err := newEndpoints(&cfg)
 	if err != nil {
 		return Result{}, err
 	}
+	e := eps[0]
 	switch cfg.Workload {
 	case "echo":
 		return runClosedLoop(ctx, &cfg, e, false)
 	case "ack":
 		return runClosedLoop(ctx, &cfg, e, true)
 	case "broadcast":
-		return runBroadcast(ctx, &cfg, e)
+		return runBroadcast(ctx, &cfg, eps)
 	case "polling-echo":
 		return runPollingEcho(ctx, &cfg, e)
 	case "connect":
@@ -224,7 +241,7 @@ func main() { os.Exit(loadgen()) }
 func loadgen() int {
 	var cfg Config
 	jsonOut := flag.Bool("json", false, "print one JSON object (and idle's ready line) instead of a summary")
-	flag.StringVar(&cfg.URL, "url", "http://127.0.0.1:3000", "server base URL")
+	flag.StringVar(&cfg.URL, "url", "http://127.0.0.1:3000", "server base URL (broadcast: several, comma-separated, the servers of one cluster)")
 	flag.StringVar(&cfg.Path, "path", "/socket.io/", "Engine.IO path, when -url has none")
 	flag.StringVar(&cfg.Workload, "workload", "echo", "one of "+strings.Join(workloads, "|"))
 	flag.IntVar(&cfg.Clients, "clients", 50, "connections (broadcast: receivers)")

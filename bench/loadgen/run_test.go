@@ -74,6 +74,27 @@ func TestBroadcastFake(t *testing.T) {
 	}
 }
 
+// With two servers, the receivers are spread over both, the publisher is
+// on the first, and every publish must reach the second's receivers
+// through the "cluster" (the fakes deliver to each other's clients).
+func TestBroadcastFakeCluster(t *testing.T) {
+	t.Parallel()
+	a := newFakeServer(t, nil)
+	b := newFakeServer(t, nil)
+	a.peers = []*fakeServer{b}
+	cfg := testConfig(t, a.srv.URL+","+b.srv.URL, "broadcast")
+	cfg.Clients = 6
+	cfg.Inflight = 2
+	res, err := run(t.Context(), cfg)
+	checkClean(t, res, err)
+	if got, want := [2]int64{a.connected.Load(), b.connected.Load()}, [2]int64{4, 3}; got != want {
+		t.Errorf("clients connected to each server: %v, want %v (3 receivers each, and the publisher on the first)", got, want)
+	}
+	if a.events.Load() == 0 || b.events.Load() != 0 {
+		t.Errorf("events received: %d by the first server, %d by the second; want all on the first", a.events.Load(), b.events.Load())
+	}
+}
+
 func TestPollingEchoFake(t *testing.T) {
 	t.Parallel()
 	// A ping before every reply puts two packets in most GET payloads.

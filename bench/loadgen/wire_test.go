@@ -258,6 +258,11 @@ func TestValidate(t *testing.T) {
 	if good.Path != "/socket.io/" || good.Timeout <= 0 {
 		t.Errorf("defaults not filled in: %+v", good)
 	}
+	cluster := good
+	cluster.Workload, cluster.URL = "broadcast", "http://127.0.0.1:1,http://127.0.0.1:2/"
+	if err := cluster.validate(); err != nil {
+		t.Errorf("validate(%+v) = %v", cluster, err)
+	}
 	for name, change := range map[string]func(*Config){
 		"workload":    func(c *Config) { c.Workload = "nope" },
 		"scheme":      func(c *Config) { c.URL = "ws://127.0.0.1:1" },
@@ -271,6 +276,8 @@ func TestValidate(t *testing.T) {
 		"rate":        func(c *Config) { c.Rate = -1 },
 		"rate on ack": func(c *Config) { c.Workload, c.Rate = "ack", 100 },
 		"pace tick":   func(c *Config) { c.PaceTick = -1 },
+		"two urls":    func(c *Config) { c.URL = "http://127.0.0.1:1,http://127.0.0.1:2" },
+		"second url":  func(c *Config) { c.Workload, c.URL = "broadcast", "http://127.0.0.1:1,ws://127.0.0.1:2" },
 	} {
 		c := good
 		change(&c)
@@ -291,8 +298,7 @@ func TestEndpoints(t *testing.T) {
 		"http://[::1]/a%20b/": {addr: "[::1]:80", host: "[::1]",
 			wsURI: "/a%20b/?EIO=4&transport=websocket", pollURI: "/a%20b/?EIO=4&transport=polling"},
 	} {
-		cfg := Config{URL: in, Path: "/socket.io/"}
-		e, err := newEndpoints(&cfg)
+		e, err := parseEndpoints(in, "/socket.io/")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,7 +14,8 @@ import (
 	"time"
 )
 
-// endpoints are where a run's clients connect, and their shared dialer.
+// endpoints are where a run's clients connect (one server), and their
+// dialer.
 type endpoints struct {
 	addr    string // host:port to dial
 	host    string // the Host header
@@ -23,14 +24,30 @@ type endpoints struct {
 	dialer  net.Dialer
 }
 
-func newEndpoints(cfg *Config) (*endpoints, error) {
-	u, err := url.Parse(cfg.URL)
+// newEndpoints returns the endpoints of each of cfg's servers, in the
+// order of -url.
+func newEndpoints(cfg *Config) ([]*endpoints, error) {
+	var eps []*endpoints
+	for _, raw := range cfg.urls() {
+		e, err := parseEndpoints(raw, cfg.Path)
+		if err != nil {
+			return nil, err
+		}
+		eps = append(eps, e)
+	}
+	return eps, nil
+}
+
+// parseEndpoints returns the endpoints of the server at base URL raw;
+// defaultPath is the Engine.IO path unless raw has one.
+func parseEndpoints(raw, defaultPath string) (*endpoints, error) {
+	u, err := url.Parse(raw)
 	if err != nil {
 		return nil, err
 	}
 	path := u.EscapedPath()
 	if path == "" || path == "/" {
-		path = cfg.Path
+		path = defaultPath
 	}
 	addr := u.Host
 	if u.Port() == "" {
@@ -297,11 +314,12 @@ func closeAll(conns []*wsConn) {
 	wg.Wait()
 }
 
-// connectAll connects n clients, cfg.Concurrency at a time, and returns
-// them: a nil entry for each that failed, counted in errors. Each connect's
-// latency is recorded in lat (ns). If started is set, it is called with
-// each client as soon as it is connected.
-func connectAll(ctx context.Context, cfg *Config, e *endpoints, log *errorLog, n int, started func(i int, w *wsConn)) (conns []*wsConn, lat []int64, errs int64) {
+// connectAll connects n clients, cfg.Concurrency at a time, client i to
+// the server eps[i%len(eps)], and returns them: a nil entry for each that
+// failed, counted in errors. Each connect's latency is recorded in lat
+// (ns). If started is set, it is called with each client as soon as it is
+// connected.
+func connectAll(ctx context.Context, cfg *Config, eps []*endpoints, log *errorLog, n int, started func(i int, w *wsConn)) (conns []*wsConn, lat []int64, errs int64) {
 	conns = make([]*wsConn, n)
 	lats := make([]int64, n)
 	var next, failed atomic.Int64
@@ -318,7 +336,7 @@ func connectAll(ctx context.Context, cfg *Config, e *endpoints, log *errorLog, n
 					continue
 				}
 				t0 := time.Now()
-				w, err := dialWS(ctx, e, cfg.Timeout)
+				w, err := dialWS(ctx, eps[i%len(eps)], cfg.Timeout)
 				if err != nil {
 					failed.Add(1)
 					if ctx.Err() == nil {
