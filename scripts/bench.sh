@@ -4,7 +4,8 @@
 # each server pinned to CPU 0 and the loadgen to CPU 1. Installs what it
 # needs first (npm ci in bench/node; the Go binaries), then runs
 # bench/cmd/compare, whose flags it passes on. The Markdown report goes to
-# stdout, the progress to stderr. See bench/README.md.
+# stdout, the progress to stderr. See bench/README.md. The cluster workload
+# (two servers on one Redis) also needs redis-server.
 #
 #	./scripts/bench.sh                          # everything: about 10 minutes
 #	./scripts/bench.sh -quick                   # a smoke run: about 1 minute
@@ -19,9 +20,14 @@ command -v node >/dev/null || die "Node.js is needed for the Node peer"
 command -v npm >/dev/null || die "npm is needed to install socket.io for the Node peer"
 command -v taskset >/dev/null || die "taskset (util-linux) is needed to pin the processes to CPUs"
 [ -d /proc/self ] || die "/proc is needed to read CPU time and RSS (Linux only)"
+case " $* " in
+*" -workloads"* | *" --workloads"*) ;; # the cluster workload, if chosen, needs redis-server: compare says so
+*) command -v redis-server >/dev/null || die "redis-server is needed for the cluster workload (apt-get install redis-server), or choose -workloads without it" ;;
+esac
 
-want=$(node -p 'require("./bench/node/package.json").dependencies["socket.io"]')
-have=$(node -p 'try { require("./bench/node/node_modules/socket.io/package.json").version } catch { "" }')
+# The pinned versions of the Node peer's dependencies, against those installed.
+want=$(cd bench/node && node -p 'Object.entries(require("./package.json").dependencies).map(([n, v]) => n + "@" + v).join(" ")')
+have=$(cd bench/node && node -p 'Object.keys(require("./package.json").dependencies).map((n) => { try { return n + "@" + require("./node_modules/" + n + "/package.json").version } catch { return "" } }).join(" ")')
 if [ "$have" != "$want" ]; then
 	echo "bench.sh: npm ci in bench/node" >&2
 	(cd bench/node && npm ci --no-audit --no-fund --loglevel=error)

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"flag"
+	"fmt"
 	"io"
 	"math"
+	"net"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -285,8 +289,8 @@ func TestParseFlags(t *testing.T) {
 	if c.rounds != 2 {
 		t.Errorf("-quick -rounds 2: rounds %d, want 2 (an explicit flag wins)", c.rounds)
 	}
-	if c.duration != 2*time.Second || c.holdClients != 500 || c.broadcastClients != 100 {
-		t.Errorf("-quick: duration %v, hold %d, broadcast %d", c.duration, c.holdClients, c.broadcastClients)
+	if c.duration != 2*time.Second || c.holdClients != 500 || c.broadcastClients != 100 || c.clusterClients != 100 {
+		t.Errorf("-quick: duration %v, hold %d, broadcast %d, cluster %d", c.duration, c.holdClients, c.broadcastClients, c.clusterClients)
 	}
 	for _, bad := range [][]string{
 		{"-workloads", "echo,nope"},
@@ -331,5 +335,71 @@ func TestCount(t *testing.T) {
 		if got := count(n); got != want {
 			t.Errorf("count(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+func TestParseInfoCPU(t *testing.T) {
+	t.Parallel()
+	info := "# CPU\r\nused_cpu_sys:1.250000\r\nused_cpu_user:2.500000\r\nused_cpu_sys_children:0.000000\r\nused_cpu_user_children:0.000000\r\nused_cpu_sys_main_thread:1.200000\r\nused_cpu_user_main_thread:2.400000\r\n"
+	if got, err := parseInfoCPU(info); err != nil || got != 3.75 {
+		t.Errorf("parseInfoCPU = %v, %v, want 3.75", got, err)
+	}
+	for _, bad := range []string{"# CPU\r\n", "used_cpu_sys:x\r\nused_cpu_user:1\r\n", "used_cpu_user:1\r\n"} {
+		if _, err := parseInfoCPU(bad); err == nil {
+			t.Errorf("parseInfoCPU(%q) did not fail", bad)
+		}
+	}
+}
+
+// The harness's Redis client sends commands as RESP arrays and reads the
+// replies it needs: simple strings, errors and bulk strings.
+func TestRedisCommand(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	info := "# CPU\r\nused_cpu_sys:0.5\r\nused_cpu_user:0.25\r\n"
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		rd := bufio.NewReader(c)
+		for {
+			// *N, then $len and the argument for each.
+			head, err := rd.ReadString('\n')
+			if err != nil {
+				return
+			}
+			n, _ := strconv.Atoi(strings.TrimSpace(head[1:]))
+			var args []string
+			for range n {
+				rd.ReadString('\n')
+				a, _ := rd.ReadString('\n')
+				args = append(args, strings.TrimSpace(a))
+			}
+			switch strings.Join(args, " ") {
+			case "PING":
+				io.WriteString(c, "+PONG\r\n")
+			case "INFO cpu":
+				fmt.Fprintf(c, "$%d\r\n%s\r\n", len(info), info)
+			default:
+				io.WriteString(c, "-ERR unknown command\r\n")
+			}
+		}
+	}()
+	r := &redisServer{addr: ln.Addr().String()}
+	defer r.disconnect()
+	if got, err := r.command("PING"); err != nil || got != "PONG" {
+		t.Errorf("PING = %q, %v", got, err)
+	}
+	if got, err := r.cpu()(); err != nil || got != 0.75 {
+		t.Errorf("INFO cpu = %v, %v, want 0.75", got, err)
+	}
+	if _, err := r.command("NOPE"); err == nil || !strings.Contains(err.Error(), "unknown command") {
+		t.Errorf("NOPE: %v, want the server's error", err)
 	}
 }

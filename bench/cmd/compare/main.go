@@ -67,6 +67,8 @@ type config struct {
 	settle       time.Duration
 	rawPath      string
 	rateFraction float64
+	redisServer  string
+	redisCPU     string
 
 	payload            int
 	echoClients        int
@@ -79,6 +81,8 @@ type config struct {
 	holdDuration       time.Duration
 	holdPing           time.Duration
 	holdRounds         int
+	clusterClients     int
+	clusterInflight    int
 }
 
 func parseFlags(fs *flag.FlagSet, args []string) (*config, error) {
@@ -111,6 +115,10 @@ func parseFlags(fs *flag.FlagSet, args []string) (*config, error) {
 	fs.DurationVar(&c.holdDuration, "hold-duration", 60*time.Second, "hold: how long they are held")
 	fs.DurationVar(&c.holdPing, "hold-ping", 5*time.Second, "hold: our server's ping interval, so that heartbeats flow during the hold")
 	fs.IntVar(&c.holdRounds, "hold-rounds", 1, "hold: rounds")
+	fs.IntVar(&c.clusterClients, "cluster-clients", 1000, "cluster: receivers, split evenly over the two servers")
+	fs.IntVar(&c.clusterInflight, "cluster-inflight", 4, "cluster: publishes in flight")
+	fs.StringVar(&c.redisServer, "redis-server", "redis-server", "cluster: the redis-server binary")
+	fs.StringVar(&c.redisCPU, "redis-cpu", "", "cluster: the CPU list for redis-server (taskset -c; default: -client-cpu's); the two servers share -server-cpu")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -148,6 +156,7 @@ var quickValues = map[string]string{
 	"duration":            "2s",
 	"warmup":              "1s",
 	"broadcast-clients":   "100",
+	"cluster-clients":     "100",
 	"connect-concurrency": "16",
 	"idle-first":          "100",
 	"idle-total":          "500",
@@ -157,7 +166,7 @@ var quickValues = map[string]string{
 	"settle":              "500ms",
 }
 
-var workloadNames = []string{"echo", "ack", "broadcast", "polling-echo", "connect", "latency", "idle-memory", "hold"}
+var workloadNames = []string{"echo", "ack", "broadcast", "cluster", "polling-echo", "connect", "latency", "idle-memory", "hold"}
 
 // selectWorkloads parses -workloads.
 func selectWorkloads(list string) (map[string]bool, error) {
@@ -263,8 +272,15 @@ func (c *config) locate() error {
 			return err
 		}
 	}
-	if _, err := os.Stat(filepath.Join(c.nodeDir, "node_modules", "socket.io")); err != nil {
-		return fmt.Errorf("socket.io is not installed in %s: run npm ci there (scripts/bench.sh does)", c.nodeDir)
+	for _, pkg := range []string{"socket.io", "@socket.io/redis-adapter", "redis"} {
+		if _, err := os.Stat(filepath.Join(c.nodeDir, "node_modules", pkg)); err != nil {
+			return fmt.Errorf("%s is not installed in %s: run npm ci there (scripts/bench.sh does)", pkg, c.nodeDir)
+		}
+	}
+	if sel, _ := selectWorkloads(c.workloads); sel["cluster"] {
+		if _, err := exec.LookPath(c.redisServer); err != nil {
+			return fmt.Errorf("the cluster workload needs redis-server (-redis-server): %w", err)
+		}
 	}
 	if c.pin {
 		if _, err := exec.LookPath("taskset"); err != nil {
@@ -409,6 +425,9 @@ func writeReport(w io.Writer, m machine, cfg *config, h *harness, rows []row) er
 	fmt.Fprintf(&b, "- Ratios are ours/Node of the medians everywhere; \"better if\" says which way favours us (> 1 for throughput, < 1 for memory, latency and CPU); ✓ marks rows where ours is better, ✗ where Node's is.\n")
 	if _, ran := h.runs["latency"]; ran && !h.loadgenHasRate {
 		fmt.Fprintf(&b, "- Latency \"at the same offered load\" is approximated: the loadgen is closed-loop only, so both servers get the same concurrency (%d clients, 1 emit in flight each), not the same rate; the faster server is offered more.\n", cfg.echoClients)
+	}
+	if _, ran := h.runs["cluster"]; ran {
+		fmt.Fprintf(&b, "- %s\n", clusterMethod(cfg))
 	}
 	if cfg.quick {
 		fmt.Fprintf(&b, "- **-quick smoke run**: the counts and durations are too small for the numbers to mean much.\n")

@@ -45,7 +45,8 @@ func (s *server) pid() int { return s.cmd.Process.Pid }
 func (s *server) url() string { return "http://" + s.addr }
 
 // startServer starts a server of kind on a free port and waits until it
-// answers. extra are more flags for the Go server.
+// answers. extra are more flags for the server: -redis for either, the
+// others for ours only.
 func (h *harness) startServer(ctx context.Context, kind serverKind, extra ...string) (*server, error) {
 	port, err := freePort()
 	if err != nil {
@@ -59,7 +60,7 @@ func (h *harness) startServer(ctx context.Context, kind serverKind, extra ...str
 		argv = append([]string{h.cfg.goServer, "-addr", addr, "-debug"}, extra...)
 		env = setEnv(env, "GOMAXPROCS", "1")
 	case nodeServer:
-		argv = []string{h.cfg.node, "--expose-gc", h.cfg.nodeDir + "/server.js", "-addr", addr}
+		argv = append([]string{h.cfg.node, "--expose-gc", h.cfg.nodeDir + "/server.js", "-addr", addr}, extra...)
 	default:
 		return nil, fmt.Errorf("unknown server %q", kind)
 	}
@@ -175,6 +176,7 @@ type serverStats struct {
 	HeapInuse   int64             `json:"heap_inuse"`
 	StackInuse  int64             `json:"stack_inuse"`
 	HeapUsed    int64             `json:"heap_used"` // Node
+	Mallocs     int64             `json:"mallocs"`   // ours: heap allocations since the start
 }
 
 // disconnected is the total of the disconnects by reason.
@@ -386,13 +388,13 @@ func (g *loadgen) kill() {
 	<-g.done
 }
 
-// sampler reads the CPU time of some processes (or, for machinePID, of the
-// whole machine) every interval, so that the CPU used in a window known
-// only afterwards can be interpolated.
+// sampler reads some counters (the CPU time of processes or of the whole
+// machine, a server's allocations) every interval, so that what they
+// counted in a window known only afterwards can be interpolated.
 type sampler struct {
-	pids []int
-	stop chan struct{}
-	done chan struct{}
+	sources []counter
+	stop    chan struct{}
+	done    chan struct{}
 
 	mu      sync.Mutex
 	samples []sample // guarded by mu
@@ -400,14 +402,20 @@ type sampler struct {
 
 type sample struct {
 	t   time.Time
-	cpu []float64 // per pid; NaN once unreadable
+	cpu []float64 // per source; NaN once unreadable
 }
 
-// machinePID stands for the whole machine in a sampler's pids.
-const machinePID = -1
+// counter reads a value that only grows: seconds of CPU time, a count.
+type counter func() (float64, error)
 
-func startSampler(interval time.Duration, pids ...int) *sampler {
-	s := &sampler{pids: pids, stop: make(chan struct{}), done: make(chan struct{})}
+// procCPU counts the CPU seconds of process pid.
+func procCPU(pid int) counter { return func() (float64, error) { return cpuSeconds(pid) } }
+
+// machineCPU counts the busy CPU seconds of the whole machine.
+func machineCPU() counter { return machineBusySeconds }
+
+func startSampler(interval time.Duration, sources ...counter) *sampler {
+	s := &sampler{sources: sources, stop: make(chan struct{}), done: make(chan struct{})}
 	s.take()
 	go func() {
 		defer close(s.done)
@@ -426,15 +434,9 @@ func startSampler(interval time.Duration, pids ...int) *sampler {
 }
 
 func (s *sampler) take() {
-	sm := sample{t: time.Now(), cpu: make([]float64, len(s.pids))}
-	for i, pid := range s.pids {
-		var v float64
-		var err error
-		if pid == machinePID {
-			v, err = machineBusySeconds()
-		} else {
-			v, err = cpuSeconds(pid)
-		}
+	sm := sample{t: time.Now(), cpu: make([]float64, len(s.sources))}
+	for i, read := range s.sources {
+		v, err := read()
 		if err != nil {
 			v = nan
 		}
@@ -452,8 +454,9 @@ func (s *sampler) finish() {
 	<-s.done
 }
 
-// used is the CPU seconds process i used between from and to, linearly
-// interpolated between the samples around each end.
+// used is what source i counted between from and to (for a process, the
+// CPU seconds it used), linearly interpolated between the samples around
+// each end.
 func (s *sampler) used(i int, from, to time.Time) float64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -11,14 +11,15 @@ import (
 type unit int
 
 const (
-	unitRate    unit = iota // per second: 1234 → "1.23k/s"
-	unitPerCPU              // per server CPU-second: "1.23k"
-	unitMicros              // microseconds: "845 µs", "2.31 ms"
-	unitKB                  // kilobytes (1024 B): "9.1 KB"
-	unitMB                  // megabytes (1024² B): "123.4 MB"
-	unitCores               // CPU-seconds per second: "0.98"
-	unitDecimal             // a plain number: "2.00"
-	unitCount               // a whole number: "0"
+	unitRate      unit = iota // per second: 1234 → "1.23k/s"
+	unitPerCPU                // per server CPU-second: "1.23k"
+	unitMicros                // microseconds: "845 µs", "2.31 ms"
+	unitCPUMicros             // CPU microseconds, small: "3.42 µs"
+	unitKB                    // kilobytes (1024 B): "9.1 KB"
+	unitMB                    // megabytes (1024² B): "123.4 MB"
+	unitCores                 // CPU-seconds per second: "0.98"
+	unitDecimal               // a plain number: "2.00"
+	unitCount                 // a whole number: "0"
 )
 
 // better says which way a metric improves.
@@ -57,6 +58,8 @@ func formatValue(v float64, u unit) string {
 			return fmt.Sprintf("%.2f ms", v/1000)
 		}
 		return fmt.Sprintf("%.0f µs", v)
+	case unitCPUMicros:
+		return fmt.Sprintf("%.2f µs", v)
 	case unitKB:
 		return fmt.Sprintf("%.1f KB", v)
 	case unitMB:

@@ -50,6 +50,7 @@ func (h *harness) workloads() []*workload {
 		h.throughput("broadcast", fmt.Sprintf("broadcast to %d clients, %d in flight", c.broadcastClients, c.broadcastInflight),
 			"deliveries", "publish→last delivery",
 			with("-workload", "broadcast", "-clients", strconv.Itoa(c.broadcastClients), "-inflight", strconv.Itoa(c.broadcastInflight))),
+		h.cluster(),
 		h.throughput("polling-echo", fmt.Sprintf("long-polling echo, %d clients", c.echoClients),
 			"round trips", "round trip",
 			with("-workload", "polling-echo", "-clients", strconv.Itoa(c.echoClients))),
@@ -99,7 +100,7 @@ func (h *harness) runClosedLoop(ctx context.Context, kind serverKind, args []str
 	if err != nil {
 		return nil, nil, err
 	}
-	smp := startSampler(100*time.Millisecond, srv.pid(), g.pid(), machinePID)
+	smp := startSampler(100*time.Millisecond, procCPU(srv.pid()), procCPU(g.pid()), machineCPU())
 	res, err := g.wait(ctx)
 	exit := time.Now()
 	smp.finish()
@@ -111,11 +112,7 @@ func (h *harness) runClosedLoop(ctx context.Context, kind serverKind, args []str
 	}
 
 	srvRate, genRate, others := nan, nan, nan
-	if d := res.DurationS; d > 0 {
-		margin := min(0.5, d/10)
-		from := exit.Add(-seconds(d - margin))
-		to := exit.Add(-seconds(margin))
-		span := to.Sub(from).Seconds()
+	if from, to, span, ok := measuredWindow(exit, res.DurationS); ok {
 		srvRate = smp.used(0, from, to) / span
 		genRate = smp.used(1, from, to) / span
 		others = smp.used(2, from, to)/span - srvRate - genRate
@@ -138,6 +135,21 @@ func (h *harness) runClosedLoop(ctx context.Context, kind serverKind, args []str
 		kind, siPrefix(res.OpsPerSec), formatValue(res.P50us, unitMicros), formatValue(res.P99us, unitMicros),
 		srvRate, genRate, others, res.Errors, res.Dropped)
 	return v, notes, nil
+}
+
+// measuredWindow is the middle of the loadgen's measurement, which lasted
+// d seconds and ended when the loadgen exited at exit (less its
+// teardown): a margin at both ends keeps the connects, the warm-up and the
+// teardown out. span is its length in seconds; ok is false if the loadgen
+// measured nothing.
+func measuredWindow(exit time.Time, d float64) (from, to time.Time, span float64, ok bool) {
+	if d <= 0 {
+		return time.Time{}, time.Time{}, 0, false
+	}
+	margin := min(0.5, d/10)
+	from = exit.Add(-seconds(d - margin))
+	to = exit.Add(-seconds(margin))
+	return from, to, to.Sub(from).Seconds(), true
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
