@@ -32,6 +32,7 @@ func (h *harness) cluster() *workload {
 			{"cpu_remote", "other server's CPU used (cores)", unitCores, noBetter},
 			{"redis_cpu", "Redis CPU used (cores, INFO cpu)", unitCores, noBetter},
 			{"redis_us_per_broadcast", "Redis CPU per broadcast", unitCPUMicros, noBetter},
+			{"publishes", "PUBLISH commands per broadcast (INFO commandstats)", unitDecimal, noBetter},
 			{"gen_cpu", "loadgen CPU used (cores)", unitCores, noBetter},
 			{"allocs_origin", "allocations per broadcast, origin server (ours)", unitDecimal, noBetter},
 			{"allocs_remote", "allocations per broadcast, other server (ours)", unitDecimal, noBetter},
@@ -70,19 +71,18 @@ func (h *harness) runCluster(ctx context.Context, kind serverKind) (map[string]f
 	}
 	smp := startSampler(100*time.Millisecond, procCPU(origin.pid()), procCPU(remote.pid()), procCPU(g.pid()),
 		rdb.cpu(), procCPU(rdb.pid()), machineCPU())
-	// Ours count their allocations; a read costs a GET and a
-	// ReadMemStats, so once a second is enough for a counter that grows
-	// evenly.
-	var allocs *sampler
+	// Redis's PUBLISH count, and ours' allocations: a read costs an INFO,
+	// or a GET and a ReadMemStats, so once a second is enough for
+	// counters that grow evenly.
+	slow := []counter{rdb.publishes()}
 	if kind == goServer {
-		allocs = startSampler(time.Second, mallocs(ctx, origin), mallocs(ctx, remote))
+		slow = append(slow, mallocs(ctx, origin), mallocs(ctx, remote))
 	}
+	counts := startSampler(time.Second, slow...)
 	res, err := g.wait(ctx)
 	exit := time.Now()
 	smp.finish()
-	if allocs != nil {
-		allocs.finish()
-	}
+	counts.finish()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -117,13 +117,14 @@ func (h *harness) runCluster(ctx context.Context, kind serverKind) (map[string]f
 		v["redis_cpu"] = red
 		v["redis_proc_cpu"] = redProc
 		v["redis_us_per_broadcast"] = 1e6 * red / broadcasts
+		perSec := func(i int) float64 { return counts.used(i, from, to) / span }
+		v["publishes"] = perSec(0) / broadcasts
 		v["gen_cpu"] = gen
 		v["others_cpu"] = machine - cpuA - cpuB - gen - redProc
-		if allocs != nil {
-			perSec := func(i int) float64 { return allocs.used(i, from, to) / span }
-			v["allocs_origin"] = perSec(0) / broadcasts
-			v["allocs_remote"] = perSec(1) / broadcasts
-			v["allocs_per_delivery"] = (perSec(0) + perSec(1)) / rate
+		if kind == goServer {
+			v["allocs_origin"] = perSec(1) / broadcasts
+			v["allocs_remote"] = perSec(2) / broadcasts
+			v["allocs_per_delivery"] = (perSec(1) + perSec(2)) / rate
 		}
 		if v["others_cpu"] > c.othersBusy {
 			notes = append(notes, fmt.Sprintf("other processes used %.2f cores during the measurement (over %.2f): the machine was not quiet", v["others_cpu"], c.othersBusy))
@@ -131,13 +132,13 @@ func (h *harness) runCluster(ctx context.Context, kind serverKind) (map[string]f
 	}
 	notes = append(notes, runNotes(res)...)
 	var allocText string
-	if allocs != nil {
+	if kind == goServer {
 		allocText = fmt.Sprintf(", allocs/broadcast %.1f and %.1f, allocs/delivery %.3f", v["allocs_origin"], v["allocs_remote"], v["allocs_per_delivery"])
 	}
-	h.logf("    %s: %s/s, %.2f µs server CPU per delivery (origin %.2f, other %.2f), p50 %s, p99 %s, server CPU %.2f + %.2f, Redis %.3f (/proc %.3f), loadgen %.2f, others %.2f, errors %d, dropped %d%s",
+	h.logf("    %s: %s/s, %.2f µs server CPU per delivery (origin %.2f, other %.2f), p50 %s, p99 %s, server CPU %.2f + %.2f, Redis %.3f (/proc %.3f, %.2f PUBLISH/broadcast), loadgen %.2f, others %.2f, errors %d, dropped %d%s",
 		kind, siPrefix(res.OpsPerSec), v["us_per_delivery"], v["us_origin"], v["us_remote"],
 		formatValue(res.P50us, unitMicros), formatValue(res.P99us, unitMicros),
-		v["cpu_origin"], v["cpu_remote"], v["redis_cpu"], v["redis_proc_cpu"], v["gen_cpu"], v["others_cpu"],
+		v["cpu_origin"], v["cpu_remote"], v["redis_cpu"], v["redis_proc_cpu"], v["publishes"], v["gen_cpu"], v["others_cpu"],
 		res.Errors, res.Dropped, allocText)
 	return v, notes, nil
 }
@@ -165,6 +166,6 @@ func clusterMethod(cfg *config) string {
 	if cfg.pin {
 		fmt.Fprintf(&b, "; both servers pinned to CPU %s, the loadgen to CPU %s, Redis to CPU %s", cfg.serverCPU, cfg.clientCPU, redisCPU)
 	}
-	fmt.Fprintf(&b, "; the receivers alternate between the servers and the publisher is on the first (the origin), so that every broadcast crosses Redis to the other. Per-delivery CPU counts both servers' CPU over all deliveries; the per-server rows divide each server's CPU by its own receivers' deliveries. Redis CPU is used_cpu_user+used_cpu_sys from INFO cpu; allocations are runtime.MemStats.Mallocs (ours only).")
+	fmt.Fprintf(&b, "; the receivers alternate between the servers and the publisher is on the first (the origin), so that every broadcast crosses Redis to the other. Per-delivery CPU counts both servers' CPU over all deliveries; the per-server rows divide each server's CPU by its own receivers' deliveries. Redis CPU is used_cpu_user+used_cpu_sys from INFO cpu (it includes Redis's idle work and the harness's INFO reads, ten a second), PUBLISH commands from INFO commandstats; allocations are runtime.MemStats.Mallocs (ours only).")
 	return b.String()
 }

@@ -351,6 +351,20 @@ func TestParseInfoCPU(t *testing.T) {
 	}
 }
 
+func TestParseCommandCalls(t *testing.T) {
+	t.Parallel()
+	info := "# Commandstats\r\ncmdstat_psubscribe:calls=2,usec=10,usec_per_call=5.00,rejected_calls=0,failed_calls=0\r\ncmdstat_publish:calls=1234,usec=5000,usec_per_call=4.05,rejected_calls=0,failed_calls=0\r\n"
+	if got, err := parseCommandCalls(info, "publish"); err != nil || got != 1234 {
+		t.Errorf("parseCommandCalls(publish) = %v, %v, want 1234", got, err)
+	}
+	if got, err := parseCommandCalls(info, "spublish"); err != nil || got != 0 {
+		t.Errorf("parseCommandCalls(spublish) = %v, %v, want 0 (never run)", got, err)
+	}
+	if _, err := parseCommandCalls("cmdstat_publish:usec=1\r\n", "publish"); err == nil {
+		t.Error("parseCommandCalls without calls did not fail")
+	}
+}
+
 // The harness's Redis client sends commands as RESP arrays and reads the
 // replies it needs: simple strings, errors and bulk strings.
 func TestRedisCommand(t *testing.T) {

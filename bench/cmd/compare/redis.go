@@ -90,6 +90,19 @@ func (r *redisServer) cpu() counter {
 	}
 }
 
+// publishes is a counter of the PUBLISH commands Redis has run (INFO
+// commandstats).
+func (r *redisServer) publishes() counter {
+	return func() (float64, error) {
+		info, err := r.command("INFO", "commandstats")
+		if err != nil {
+			r.disconnect()
+			return 0, err
+		}
+		return parseCommandCalls(info, "publish")
+	}
+}
+
 // command sends one command and returns its simple-string or bulk reply.
 func (r *redisServer) command(args ...string) (string, error) {
 	r.mu.Lock()
@@ -168,6 +181,29 @@ func parseInfoCPU(info string) (float64, error) {
 		return 0, errors.New("failed to parse INFO cpu: no used_cpu_user and used_cpu_sys")
 	}
 	return user + sys, nil
+}
+
+// parseCommandCalls returns the calls of command cmd from the text of
+// INFO commandstats ("cmdstat_publish:calls=12,usec=..."): 0 if it has
+// not run.
+func parseCommandCalls(info, cmd string) (float64, error) {
+	for line := range strings.Lines(info) {
+		rest, ok := strings.CutPrefix(strings.TrimSpace(line), "cmdstat_"+cmd+":")
+		if !ok {
+			continue
+		}
+		for field := range strings.SplitSeq(rest, ",") {
+			if v, ok := strings.CutPrefix(field, "calls="); ok {
+				n, err := strconv.ParseInt(v, 10, 64)
+				if err != nil {
+					return 0, fmt.Errorf("failed to parse INFO commandstats %s: %w", cmd, err)
+				}
+				return float64(n), nil
+			}
+		}
+		return 0, fmt.Errorf("failed to parse INFO commandstats: no calls for %s", cmd)
+	}
+	return 0, nil
 }
 
 func (r *redisServer) disconnect() {
