@@ -28,7 +28,8 @@
 // to the OS, so that RSS can be read at a quiet point (it answers with the
 // RSS in bytes), and GET /stats gives the socket counts, the disconnects
 // by reason (with the first description of each) and the runtime's memory
-// figures as JSON; /debug/pprof/ serves the profiles. SIGTERM or SIGINT
+// figures as JSON; /debug/pprof/ serves the profiles (-memprofilerate 1
+// records every allocation in the allocs profile). SIGTERM or SIGINT
 // closes the server and exits.
 package main
 
@@ -61,8 +62,12 @@ func main() {
 	pingTimeout := flag.Duration("ping-timeout", 0, "Engine.IO ping timeout (0: the default, 20s)")
 	debugEndpoints := flag.Bool("debug", false, "serve GET /gc, GET /stats and /debug/pprof/")
 	redisAddr := flag.String("redis", "", "join the cluster on the Redis at host:port (the classic Redis adapter)")
+	memProfileRate := flag.Int("memprofilerate", 0, "runtime.MemProfileRate, for /debug/pprof/allocs (0: the default, a sample every 512 KiB; 1: every allocation, slow)")
 	flag.Parse()
 	log.SetFlags(0)
+	if *memProfileRate > 0 {
+		runtime.MemProfileRate = *memProfileRate
+	}
 
 	var opts socketio.Options
 	opts.DisableHTTPCompression = true // Node peer: httpCompression: false
