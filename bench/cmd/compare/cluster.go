@@ -25,6 +25,8 @@ func (h *harness) cluster() *workload {
 			{"us_per_delivery", "server CPU per delivery (both servers)", unitCPUMicros, lowerBetter},
 			{"us_origin", "origin server's CPU per delivery of its own", unitCPUMicros, lowerBetter},
 			{"us_remote", "other server's CPU per delivery of its own", unitCPUMicros, lowerBetter},
+			{"us_sys", "of the server CPU per delivery, system (kernel) time", unitCPUMicros, noBetter},
+			{"per_write", "deliveries per write system call (both servers)", unitDecimal, noBetter},
 			{"p50", "p50 publish→last delivery", unitMicros, lowerBetter},
 			{"p99", "p99 publish→last delivery", unitMicros, lowerBetter},
 			{"server_cpu", "both servers' CPU used (cores, on one core)", unitCores, noBetter},
@@ -70,7 +72,8 @@ func (h *harness) runCluster(ctx context.Context, kind serverKind) (map[string]f
 		return nil, nil, err
 	}
 	smp := startSampler(100*time.Millisecond, procCPU(origin.pid()), procCPU(remote.pid()), procCPU(g.pid()),
-		rdb.cpu(), procCPU(rdb.pid()), machineCPU())
+		rdb.cpu(), procCPU(rdb.pid()), machineCPU(),
+		procSysCPU(origin.pid()), procSysCPU(remote.pid()), procWrites(origin.pid()), procWrites(remote.pid()))
 	// Redis's PUBLISH count, and ours' allocations: a read costs an INFO,
 	// or a GET and a ReadMemStats, so once a second is enough for
 	// counters that grow evenly.
@@ -101,6 +104,7 @@ func (h *harness) runCluster(ctx context.Context, kind serverKind) (map[string]f
 	if ok && res.OpsPerSec > 0 {
 		cores := func(i int) float64 { return smp.used(i, from, to) / span }
 		cpuA, cpuB, gen, red, redProc, machine := cores(0), cores(1), cores(2), cores(3), cores(4), cores(5)
+		sysA, sysB, writes := cores(6), cores(7), cores(8)+cores(9)
 		// The receivers alternate between the servers, the first to the
 		// origin.
 		nA, nB := float64((c.clusterClients+1)/2), float64(c.clusterClients/2)
@@ -114,6 +118,8 @@ func (h *harness) runCluster(ctx context.Context, kind serverKind) (map[string]f
 		v["us_per_delivery"] = 1e6 * (cpuA + cpuB) / rate
 		v["us_origin"] = 1e6 * cpuA / (rate * nA / n)
 		v["us_remote"] = 1e6 * cpuB / (rate * nB / n)
+		v["us_sys"] = 1e6 * (sysA + sysB) / rate
+		v["per_write"] = rate / writes
 		v["redis_cpu"] = red
 		v["redis_proc_cpu"] = redProc
 		v["redis_us_per_broadcast"] = 1e6 * red / broadcasts
@@ -135,8 +141,8 @@ func (h *harness) runCluster(ctx context.Context, kind serverKind) (map[string]f
 	if kind == goServer {
 		allocText = fmt.Sprintf(", allocs/broadcast %.1f and %.1f, allocs/delivery %.3f", v["allocs_origin"], v["allocs_remote"], v["allocs_per_delivery"])
 	}
-	h.logf("    %s: %s/s, %.2f µs server CPU per delivery (origin %.2f, other %.2f), p50 %s, p99 %s, server CPU %.2f + %.2f, Redis %.3f (/proc %.3f, %.2f PUBLISH/broadcast), loadgen %.2f, others %.2f, errors %d, dropped %d%s",
-		kind, siPrefix(res.OpsPerSec), v["us_per_delivery"], v["us_origin"], v["us_remote"],
+	h.logf("    %s: %s/s, %.2f µs server CPU per delivery (origin %.2f, other %.2f; system %.2f), %.2f deliveries per write, p50 %s, p99 %s, server CPU %.2f + %.2f, Redis %.3f (/proc %.3f, %.2f PUBLISH/broadcast), loadgen %.2f, others %.2f, errors %d, dropped %d%s",
+		kind, siPrefix(res.OpsPerSec), v["us_per_delivery"], v["us_origin"], v["us_remote"], v["us_sys"], v["per_write"],
 		formatValue(res.P50us, unitMicros), formatValue(res.P99us, unitMicros),
 		v["cpu_origin"], v["cpu_remote"], v["redis_cpu"], v["redis_proc_cpu"], v["publishes"], v["gen_cpu"], v["others_cpu"],
 		res.Errors, res.Dropped, allocText)
@@ -166,6 +172,6 @@ func clusterMethod(cfg *config) string {
 	if cfg.pin {
 		fmt.Fprintf(&b, "; both servers pinned to CPU %s, the loadgen to CPU %s, Redis to CPU %s", cfg.serverCPU, cfg.clientCPU, redisCPU)
 	}
-	fmt.Fprintf(&b, "; the receivers alternate between the servers and the publisher is on the first (the origin), so that every broadcast crosses Redis to the other. Per-delivery CPU counts both servers' CPU over all deliveries; the per-server rows divide each server's CPU by its own receivers' deliveries. Redis CPU is used_cpu_user+used_cpu_sys from INFO cpu (it includes Redis's idle work and the harness's INFO reads, ten a second), PUBLISH commands from INFO commandstats; allocations are runtime.MemStats.Mallocs (ours only).")
+	fmt.Fprintf(&b, "; the receivers alternate between the servers and the publisher is on the first (the origin), so that every broadcast crosses Redis to the other. Per-delivery CPU counts both servers' CPU over all deliveries; the per-server rows divide each server's CPU by its own receivers' deliveries; system time and write system calls (syscw) come from /proc/PID/stat and /proc/PID/io. Redis CPU is used_cpu_user+used_cpu_sys from INFO cpu (it includes Redis's idle work and the harness's INFO reads, ten a second), PUBLISH commands from INFO commandstats; allocations are runtime.MemStats.Mallocs (ours only).")
 	return b.String()
 }

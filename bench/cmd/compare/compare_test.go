@@ -79,6 +79,9 @@ func TestParseStatCPU(t *testing.T) {
 	if want := 18.01; math.Abs(got-want) > 1e-9 {
 		t.Errorf("parseStatCPU = %v, want %v", got, want)
 	}
+	if user, sys, err := parseStatTimes(readFixture(t, "stat")); err != nil || math.Abs(user-12.34) > 1e-9 || math.Abs(sys-5.67) > 1e-9 {
+		t.Errorf("parseStatTimes = %v, %v, %v, want 12.34, 5.67", user, sys, err)
+	}
 	for _, bad := range []string{"", "12 (x) S 1 2 3", "1 (x) S 1 1 1 0 -1 0 0 0 0 0 abc 5 0 0"} {
 		if _, err := parseStatCPU([]byte(bad)); err == nil {
 			t.Errorf("parseStatCPU(%q) did not fail", bad)
@@ -415,5 +418,19 @@ func TestRedisCommand(t *testing.T) {
 	}
 	if _, err := r.command("NOPE"); err == nil || !strings.Contains(err.Error(), "unknown command") {
 		t.Errorf("NOPE: %v, want the server's error", err)
+	}
+}
+
+func TestParseIOWrites(t *testing.T) {
+	t.Parallel()
+	data := []byte("rchar: 6976\nwchar: 0\nsyscr: 10\nsyscw: 4321\nread_bytes: 0\n")
+	if got, err := parseIOWrites(data); err != nil || got != 4321 {
+		t.Errorf("parseIOWrites = %v, %v, want 4321", got, err)
+	}
+	if _, err := parseIOWrites([]byte("rchar: 1\n")); err == nil {
+		t.Error("parseIOWrites without syscw did not fail")
+	}
+	if n, err := writeCalls(os.Getpid()); err != nil || n < 0 {
+		t.Errorf("writeCalls(self) = %v, %v", n, err)
 	}
 }

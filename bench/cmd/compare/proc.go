@@ -16,36 +16,50 @@ const clockTicks = 100
 // cpuSeconds reads the CPU time a process has used so far (user plus
 // system, its own threads only) from /proc/PID/stat.
 func cpuSeconds(pid int) (float64, error) {
+	user, sys, err := cpuSplit(pid)
+	return user + sys, err
+}
+
+// cpuSplit reads the user and the system CPU time a process has used so
+// far, in seconds, from /proc/PID/stat.
+func cpuSplit(pid int) (user, sys float64, err error) {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return parseStatCPU(data)
+	return parseStatTimes(data)
 }
 
 // parseStatCPU returns utime+stime, in seconds, from the contents of a
-// /proc/PID/stat file. The command name (field 2) may hold spaces and
-// parentheses, so fields are counted from the last ')'.
+// /proc/PID/stat file.
 func parseStatCPU(data []byte) (float64, error) {
+	user, sys, err := parseStatTimes(data)
+	return user + sys, err
+}
+
+// parseStatTimes returns utime and stime, in seconds, from the contents of
+// a /proc/PID/stat file. The command name (field 2) may hold spaces and
+// parentheses, so fields are counted from the last ')'.
+func parseStatTimes(data []byte) (user, sys float64, err error) {
 	end := bytes.LastIndexByte(data, ')')
 	if end < 0 {
-		return 0, errors.New("failed to parse /proc stat: no command name")
+		return 0, 0, errors.New("failed to parse /proc stat: no command name")
 	}
 	// After ')': field 3 (state) is rest[0], so field n is rest[n-3];
 	// utime is field 14 and stime field 15.
 	rest := strings.Fields(string(data[end+1:]))
 	if len(rest) < 13 {
-		return 0, fmt.Errorf("failed to parse /proc stat: %d fields after the command name", len(rest))
+		return 0, 0, fmt.Errorf("failed to parse /proc stat: %d fields after the command name", len(rest))
 	}
 	utime, err := strconv.ParseUint(rest[11], 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("failed to parse /proc stat utime: %w", err)
+		return 0, 0, fmt.Errorf("failed to parse /proc stat utime: %w", err)
 	}
 	stime, err := strconv.ParseUint(rest[12], 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("failed to parse /proc stat stime: %w", err)
+		return 0, 0, fmt.Errorf("failed to parse /proc stat stime: %w", err)
 	}
-	return float64(utime+stime) / clockTicks, nil
+	return float64(utime) / clockTicks, float64(stime) / clockTicks, nil
 }
 
 // rssBytes reads a process's resident set size (VmRSS) from
@@ -77,6 +91,30 @@ func parseStatusRSS(data []byte) (int64, error) {
 		return kb << 10, nil
 	}
 	return 0, errors.New("failed to parse /proc status: no VmRSS line")
+}
+
+// writeCalls reads how many write system calls a process has made so far
+// (syscw in /proc/PID/io: write, writev and their kin).
+func writeCalls(pid int) (float64, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
+	if err != nil {
+		return 0, err
+	}
+	return parseIOWrites(data)
+}
+
+// parseIOWrites returns syscw from the contents of a /proc/PID/io file.
+func parseIOWrites(data []byte) (float64, error) {
+	for line := range strings.Lines(string(data)) {
+		if rest, ok := strings.CutPrefix(line, "syscw:"); ok {
+			n, err := strconv.ParseUint(strings.TrimSpace(rest), 10, 64)
+			if err != nil {
+				return 0, fmt.Errorf("failed to parse /proc io syscw: %w", err)
+			}
+			return float64(n), nil
+		}
+	}
+	return 0, errors.New("failed to parse /proc io: no syscw line")
 }
 
 // machineBusySeconds reads the CPU time all CPUs have spent busy so far

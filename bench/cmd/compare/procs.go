@@ -411,6 +411,17 @@ type counter func() (float64, error)
 // procCPU counts the CPU seconds of process pid.
 func procCPU(pid int) counter { return func() (float64, error) { return cpuSeconds(pid) } }
 
+// procSysCPU counts the system (kernel) CPU seconds of process pid.
+func procSysCPU(pid int) counter {
+	return func() (float64, error) {
+		_, sys, err := cpuSplit(pid)
+		return sys, err
+	}
+}
+
+// procWrites counts the write system calls of process pid.
+func procWrites(pid int) counter { return func() (float64, error) { return writeCalls(pid) } }
+
 // machineCPU counts the busy CPU seconds of the whole machine.
 func machineCPU() counter { return machineBusySeconds }
 
