@@ -33,7 +33,7 @@ func (h *harness) cluster() *workload {
 			{"cpu_origin", "origin server's CPU used (cores)", unitCores, noBetter},
 			{"cpu_remote", "other server's CPU used (cores)", unitCores, noBetter},
 			{"redis_cpu", "Redis CPU used (cores, INFO cpu)", unitCores, noBetter},
-			{"redis_us_per_broadcast", "Redis CPU per broadcast", unitCPUMicros, noBetter},
+			{"redis_us_per_broadcast", "Redis CPU per broadcast (its idle work included)", unitCPUMicros, noBetter},
 			{"publishes", "PUBLISH commands per broadcast (INFO commandstats)", unitDecimal, noBetter},
 			{"gen_cpu", "loadgen CPU used (cores)", unitCores, noBetter},
 			{"allocs_origin", "allocations per broadcast, origin server (ours)", unitDecimal, noBetter},
