@@ -255,6 +255,9 @@ func (a *classicAdapter) receive(channel string, payload []byte) {
 				return
 			}
 		}
+		if c.fromSelf(payload) {
+			return // Redis echoes this server's own broadcasts back
+		}
 		m, err := c.decodeBroadcast(payload)
 		if err != nil {
 			a.log.Warn("redis adapter: a broadcast that does not decode", "channel", channel, "err", err)

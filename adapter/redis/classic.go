@@ -394,6 +394,17 @@ func toJSON(payload []byte) ([]byte, [][]byte, error) {
 	return js, atts, nil
 }
 
+// fromSelf reports whether payload is a broadcast of this server's own,
+// [uid, ...] with its uid, without decoding the rest.
+func (c *classic) fromSelf(payload []byte) bool {
+	n, rest, err := wire.ReadArrayHeader(payload)
+	if err != nil || n == 0 {
+		return false
+	}
+	uid, _, err := wire.ReadString(rest)
+	return err == nil && string(uid) == c.uid
+}
+
 // decodeBroadcast decodes what arrived on a broadcast channel:
 // [uid, packet, opts]. It returns nil for a broadcast of another
 // namespace.

@@ -279,3 +279,20 @@ func FuzzClassicDecode(f *testing.F) {
 		c.decodeResponse(b)
 	})
 }
+
+func TestClassicFromSelf(t *testing.T) {
+	a := newClassic("socket.io", "/", "AAAAAA", false)
+	b := newClassic("socket.io", "/", "BBBBBB", false)
+	_, payload, err := a.encode(nil, &adapter.Message{Type: adapter.Broadcast, Packet: event(`["x"]`)}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.fromSelf(payload) || b.fromSelf(payload) {
+		t.Errorf("fromSelf: %v from A, %v from B; want true, false", a.fromSelf(payload), b.fromSelf(payload))
+	}
+	for _, p := range []string{"", "\x90", "\x91\xc0", "{"} {
+		if a.fromSelf([]byte(p)) {
+			t.Errorf("fromSelf(%q) = true", p)
+		}
+	}
+}
