@@ -46,7 +46,7 @@ func TestShardedConformance(t *testing.T) {
 				return func() adapter.Factory {
 					return redisadapter.NewShardedAdapter(newClient(t, srv.Addr()), &redisadapter.ShardedOptions{SubscriptionMode: mode})
 				}
-			})
+			}, adaptertest.Settle(redisadapter.Settle))
 		})
 	}
 }
@@ -65,7 +65,7 @@ func TestShardedConformanceOnARedisCluster(t *testing.T) {
 				return func() adapter.Factory {
 					return redisadapter.NewShardedAdapter(newClient(t, cluster.Addrs()...), &redisadapter.ShardedOptions{ChannelPrefix: prefix, SubscriptionMode: mode})
 				}
-			})
+			}, adaptertest.Settle(redisadapter.Settle))
 		})
 	}
 }

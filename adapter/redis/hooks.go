@@ -55,11 +55,11 @@ func newHooksTransport(c rueidis.Client, sharded bool, log *slog.Logger) func(ha
 }
 
 func (t *hooksTransport) publish(ctx context.Context, channel string, payload []byte) error {
-	return (&rueidisTransport{c: t.c, sharded: t.sharded}).publish(ctx, channel, payload)
+	return publish(ctx, t.c, t.sharded, channel, payload)
 }
 
 func (t *hooksTransport) numsub(ctx context.Context, channel string) (int, error) {
-	return (&rueidisTransport{c: t.c, sharded: t.sharded}).numsub(ctx, channel)
+	return numsub(ctx, t.c, t.sharded, channel)
 }
 
 func (t *hooksTransport) subscribe(ctx context.Context, channels ...string) error {

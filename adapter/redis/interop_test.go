@@ -108,6 +108,29 @@ func startMixedOn(t *testing.T, md mode, cfg nodepeer.ServerConfig, addrs ...str
 	eventuallyOK(t, "the Go socket joins its rooms", func() error {
 		return inRoomOf(m.goSrv, "on-go", m.goID)
 	})
+	// In the sharded dynamic modes each room has a channel, which each
+	// server subscribes to when the room is created there, without
+	// holding up the join: wait until Redis counts the subscribers.
+	if md.sharded && md.sub != redisadapter.Static {
+		probe := newClient(t, addrs...)
+		want := map[string]int{"all": 2, "on-go": 1, "on-node": 1}
+		if md.sub == redisadapter.DynamicPrivate {
+			want[m.goID], want[m.nodeID] = 1, 1
+		}
+		eventuallyOK(t, "the servers subscribe to their rooms' channels", func() error {
+			for room, n := range want {
+				ch := "socket.io#/#" + room + "#"
+				got, err := probe.Do(context.Background(), probe.B().PubsubShardnumsub().Channel(ch).Build()).ToArray()
+				if err != nil || len(got) != 2 {
+					return fmt.Errorf("SHARDNUMSUB %s: %v", ch, err)
+				}
+				if k, _ := got[1].AsInt64(); int(k) != n {
+					return fmt.Errorf("%d subscribers to %s, want %d", k, ch, n)
+				}
+			}
+			return nil
+		})
+	}
 	// Both count two servers before the test starts.
 	eventuallyOK(t, "both servers count two", func() error {
 		n, err := m.goSrv.Of("/").Adapter().ServerCount(context.Background())

@@ -43,13 +43,19 @@ func newRueidisTransport(c rueidis.Client, sharded bool, log *slog.Logger) func(
 }
 
 func (t *rueidisTransport) publish(ctx context.Context, channel string, payload []byte) error {
+	return publish(ctx, t.c, t.sharded, channel, payload)
+}
+
+// publish sends payload on channel with PUBLISH, or SPUBLISH when
+// sharded.
+func publish(ctx context.Context, c rueidis.Client, sharded bool, channel string, payload []byte) error {
 	var cmd rueidis.Completed
-	if t.sharded {
-		cmd = t.c.B().Spublish().Channel(channel).Message(rueidis.BinaryString(payload)).Build()
+	if sharded {
+		cmd = c.B().Spublish().Channel(channel).Message(rueidis.BinaryString(payload)).Build()
 	} else {
-		cmd = t.c.B().Publish().Channel(channel).Message(rueidis.BinaryString(payload)).Build()
+		cmd = c.B().Publish().Channel(channel).Message(rueidis.BinaryString(payload)).Build()
 	}
-	return t.c.Do(ctx, cmd).Error()
+	return c.Do(ctx, cmd).Error()
 }
 
 func (t *rueidisTransport) subscribe(ctx context.Context, channels ...string) error {
@@ -236,20 +242,26 @@ func (t *rueidisTransport) stop(ctx context.Context, pattern bool, names []strin
 }
 
 func (t *rueidisTransport) numsub(ctx context.Context, channel string) (int, error) {
-	if t.sharded {
+	return numsub(ctx, t.c, t.sharded, channel)
+}
+
+// numsub counts the subscribers of channel: PUBSUB SHARDNUMSUB when
+// sharded, PUBSUB NUMSUB summed over the nodes otherwise.
+func numsub(ctx context.Context, c rueidis.Client, sharded bool, channel string) (int, error) {
+	if sharded {
 		// A shard channel's subscribers are on the node of its slot, where
 		// rueidis sends the command.
-		return count(t.c.Do(ctx, t.c.B().PubsubShardnumsub().Channel(channel).Build()))
+		return count(c.Do(ctx, c.B().PubsubShardnumsub().Channel(channel).Build()))
 	}
 	// PUBSUB NUMSUB has no key: in a Redis Cluster each node counts its own
 	// subscribers, and the reference sums them over the nodes.
 	total := 0
-	for _, n := range t.c.Nodes() {
-		c, err := count(n.Do(ctx, n.B().PubsubNumsub().Channel(channel).Build()))
+	for _, n := range c.Nodes() {
+		k, err := count(n.Do(ctx, n.B().PubsubNumsub().Channel(channel).Build()))
 		if err != nil {
 			return 0, err
 		}
-		total += c
+		total += k
 	}
 	return total, nil
 }
