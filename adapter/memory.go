@@ -139,6 +139,14 @@ func (m *Memory) Rooms() []Room {
 	return out
 }
 
+// HasRoom reports whether room has a member here.
+func (m *Memory) HasRoom(room Room) bool {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	_, ok := m.rooms[room]
+	return ok
+}
+
 // Sockets returns the sockets opts selects.
 func (m *Memory) Sockets(opts BroadcastOptions) []SocketID {
 	m.mu.RLock()

@@ -105,7 +105,14 @@ func TestMemoryMembership(t *testing.T) {
 			t.Errorf("Sockets(%+v) = %v, want %v", tt.opts, got, tt.want)
 		}
 	}
+	mem := m.(*adapter.Memory)
+	if !mem.HasRoom("r1") || !mem.HasRoom("a") || mem.HasRoom("none") {
+		t.Fatalf("HasRoom: r1 %v, a %v, none %v", mem.HasRoom("r1"), mem.HasRoom("a"), mem.HasRoom("none"))
+	}
 	m.Del("a", "r2")
+	if mem.HasRoom("r2") {
+		t.Fatal("HasRoom(r2) after its last member left")
+	}
 	m.Del("a", "a") // its own room: still a member of the namespace
 	if got := sorted(m.Sockets(adapter.BroadcastOptions{})); !slices.Equal(got, []string{"a", "b"}) {
 		t.Fatalf("after leaving its own room, a is not reached by a namespace broadcast: %v", got)

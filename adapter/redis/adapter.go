@@ -251,7 +251,7 @@ func (a *classicAdapter) receive(channel string, payload []byte) {
 		// A broadcast: key#nsp# or key#nsp#room#. A room no local socket
 		// is in is not worth decoding.
 		if room := channel[len(c.prefix):]; len(room) > 1 && room[len(room)-1] == '#' {
-			if len(a.Sockets(adapter.BroadcastOptions{Rooms: []string{room[:len(room)-1]}})) == 0 {
+			if !a.HasRoom(room[:len(room)-1]) {
 				return
 			}
 		}
