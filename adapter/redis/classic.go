@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ab218a8d/socketio/adapter"
 	"github.com/ab218a8d/socketio/adapter/redis/internal/wire"
@@ -409,6 +410,121 @@ func (c *classic) fromSelf(payload []byte) bool {
 // [uid, packet, opts]. It returns nil for a broadcast of another
 // namespace.
 func (c *classic) decodeBroadcast(payload []byte) (*adapter.Message, error) {
+	if m, ok := c.decodeBroadcastFast(payload); ok {
+		return m, nil
+	}
+	return c.decodeBroadcastJSON(payload)
+}
+
+// decodeBroadcastFast decodes the usual broadcast, as the reference
+// writes it ([uid, {type, data, nsp}, {rooms, except, flags: {}}], UTF-8
+// strings), straight from the msgpack: only the data becomes JSON. It
+// reports false for anything else, which decodeBroadcastJSON decodes, or
+// refuses, with the same result.
+func (c *classic) decodeBroadcastFast(payload []byte) (*adapter.Message, bool) {
+	n, rest, err := wire.ReadArrayHeader(payload)
+	if err != nil || n != 3 {
+		return nil, false
+	}
+	uid, rest, err := wire.ReadString(rest)
+	if err != nil || !utf8.Valid(uid) {
+		return nil, false
+	}
+	fields, rest, err := wire.ReadMapHeader(rest)
+	if err != nil {
+		return nil, false
+	}
+	typ := int64(-1)
+	var data, nsp []byte
+	var atts [][]byte
+	var seen [3]bool
+	for range fields {
+		var k []byte
+		if k, rest, err = wire.ReadString(rest); err != nil {
+			return nil, false
+		}
+		var i int
+		switch string(k) {
+		case "type":
+			i = 0
+			typ, rest, err = wire.ReadInt(rest)
+		case "data":
+			i = 1
+			data, rest, err = wire.AppendMsgpackAsJSON(nil, rest, &atts)
+		case "nsp":
+			i = 2
+			if nsp, rest, err = wire.ReadString(rest); err == nil && !utf8.Valid(nsp) {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+		if err != nil || seen[i] {
+			return nil, false
+		}
+		seen[i] = true
+	}
+	var opts adapter.BroadcastOptions
+	if fields, rest, err = wire.ReadMapHeader(rest); err != nil {
+		return nil, false
+	}
+	for range fields {
+		var k []byte
+		if k, rest, err = wire.ReadString(rest); err != nil {
+			return nil, false
+		}
+		var ok bool
+		switch string(k) {
+		case "rooms":
+			opts.Rooms, rest, ok = readStrings(rest)
+		case "except":
+			opts.Except, rest, ok = readStrings(rest)
+		case "flags":
+			var n int
+			n, rest, err = wire.ReadMapHeader(rest)
+			ok = err == nil && n == 0
+		}
+		if !ok {
+			return nil, false
+		}
+	}
+	if len(rest) > 0 {
+		return nil, false
+	}
+	if seen[2] && string(nsp) != c.nsp || !seen[2] && c.nsp != "/" {
+		return nil, true // another namespace's
+	}
+	if typ != int64(parser.Event) && typ != int64(parser.BinaryEvent) || !isEvent(data) {
+		return nil, false
+	}
+	return &adapter.Message{
+		Type:      adapter.Broadcast,
+		UID:       string(uid),
+		Namespace: c.nsp,
+		Opts:      opts,
+		Packet:    &parser.Packet{Type: parser.Event, Namespace: c.nsp, Data: data, Attachments: atts},
+	}, true
+}
+
+// readStrings reads an array of UTF-8 strs.
+func readStrings(b []byte) ([]string, []byte, bool) {
+	n, rest, err := wire.ReadArrayHeader(b)
+	if err != nil {
+		return nil, b, false
+	}
+	out := make([]string, 0, n)
+	for range n {
+		var s []byte
+		if s, rest, err = wire.ReadString(rest); err != nil || !utf8.Valid(s) {
+			return nil, b, false
+		}
+		out = append(out, string(s))
+	}
+	return out, rest, true
+}
+
+// decodeBroadcastJSON decodes any broadcast, through JSON.
+func (c *classic) decodeBroadcastJSON(payload []byte) (*adapter.Message, error) {
 	var atts [][]byte
 	js, rest, err := wire.AppendMsgpackAsJSON(nil, payload, &atts)
 	if err != nil {

@@ -296,3 +296,34 @@ func TestClassicFromSelf(t *testing.T) {
 		}
 	}
 }
+
+// The fast path decodes what it takes as the JSON path does.
+func FuzzClassicBroadcastFastPath(f *testing.F) {
+	c := newClassic("socket.io", "/", "me", false)
+	flagged := opts([]string{"r", "é"}, []string{"x"})
+	for _, m := range []*adapter.Message{
+		{Type: adapter.Broadcast, Packet: event(`["hello","world"]`)},
+		{Type: adapter.Broadcast, Packet: event(`["bin",{"_placeholder":true,"num":0},[1.5,{"a":null}]]`, []byte{1, 2}), Opts: flagged},
+	} {
+		_, payload, err := newClassic("socket.io", "/", "other", false).encode(nil, m, "")
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(payload)
+	}
+	f.Add(mustMsgpack(f, `["u",{"data":["x"],"type":2},{"except":[],"rooms":["a"]}]`))
+	f.Add(mustMsgpack(f, `["u",{"type":2,"data":["x"],"nsp":"/b"},{}]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fast, ok := c.decodeBroadcastFast(b)
+		if !ok {
+			return
+		}
+		slow, err := c.decodeBroadcastJSON(b)
+		if err != nil {
+			t.Fatalf("the fast path took %x, the JSON path refused it: %v", b, err)
+		}
+		if (fast == nil) != (slow == nil) || fast != nil && !sameMessage(fast, slow) {
+			t.Fatalf("%x:\nfast %+v\nJSON %+v", b, fast, slow)
+		}
+	})
+}
