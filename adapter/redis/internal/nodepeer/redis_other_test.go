@@ -1,7 +1,0 @@
-//go:build !linux
-
-package nodepeer
-
-import "os/exec"
-
-func dieWithTest(cmd *exec.Cmd) {}
