@@ -1,0 +1,71 @@
+// Package client is a Socket.IO client, wire-compatible with the official
+// Node.js server (socket.io 4.x) and with this module's server, with the
+// features of socket.io-client 4.8.
+//
+// # Overview
+//
+// A Manager owns one Engine.IO connection (package engineio/client:
+// long-polling, WebSocket, the upgrade between them) and multiplexes the
+// sockets of several namespaces over it. A Socket is the connection to one
+// namespace. New makes both for the common case:
+//
+//	s, err := client.New("http://localhost:3000/", nil)
+//	s.On("chat", client.Typed(func(e *client.Event, msg string) { fmt.Println(msg) }))
+//	if err := s.Connect(ctx); err != nil { ... }
+//	answer, err := s.EmitWithAck(ctx, "hello", "world", []byte{1, 2})
+//	s.Close()
+//
+// Handlers are in the style of the server package's: an Event carries its
+// arguments, decoded on demand (Bind, Decode, Typed), and acknowledges
+// with Ack; binary ([]byte) may sit anywhere in what is sent or received.
+//
+// # Connection life cycle
+//
+// Connect opens the Manager's connection if need be, sends CONNECT with
+// the socket's auth, and waits for the server's answer. Then:
+//
+//   - the server refuses (its middleware returned an error): Connect
+//     returns a *ConnectError with the server's message and data, the
+//     OnConnectError handlers get it, and the socket does not retry;
+//   - the connection fails or breaks (transport close, transport error,
+//     ping timeout, parse error): the socket disconnects with that reason
+//     and the Manager reconnects, waiting ReconnectionDelay * 2^attempt,
+//     randomized by RandomizationFactor, at most ReconnectionDelayMax (the
+//     reference's formula), then every socket that was connected connects
+//     again with a fresh CONNECT (AuthFunc is called again);
+//   - the server disconnects the socket (io server disconnect) or the
+//     client does (Disconnect: io client disconnect): no reconnection.
+//
+// Emits while disconnected wait in a buffer and are sent in order once
+// connected; Volatile ones are dropped instead. By default delivery is at
+// most once; with SocketOptions.Retries it is at least once: one packet in
+// flight, in order, sent again when its acknowledgement does not come
+// within AckTimeout.
+//
+// # Concurrency
+//
+// All methods are safe for concurrent use, from any goroutine, handlers
+// included. Every handler of a Manager's sockets (events, acknowledgement
+// handlers, connect, connect_error, disconnect, the Manager's own) runs on
+// one goroutine, one at a time, in the order things happened, as in the
+// JavaScript client's event loop; that goroutine lives only while there is
+// something to run. A handler may block, and may wait for the server
+// (EmitWithAck): acknowledgements are read meanwhile. While it blocks, the
+// events that come wait for it, up to 1 MiB of them; past that the
+// connection stops being read until the handlers catch up.
+//
+// Emit never blocks on the network. The library calls no handler while
+// it holds a lock. Close and Manager.Close stop everything: the goroutines
+// end once the handler running, if any, returns.
+//
+// # Differences from socket.io-client
+//
+// A Socket does not connect when it is made, as a JavaScript socket does
+// under autoConnect: a goroutine could then miss the first events before
+// its handlers are registered. Call Connect, or Emit (which connects a
+// socket that never connected, unless NoAutoConnect). An AckHandler always
+// hears of the outcome: ErrDisconnected when the socket disconnects before
+// the acknowledgement, where the JavaScript client calls only handlers
+// with a timeout. Events for a namespace that is not connected are
+// dropped, not buffered.
+package client
