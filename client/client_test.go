@@ -9,6 +9,7 @@ import (
 	"net"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -523,6 +524,119 @@ func TestConnectWhileServerDown(t *testing.T) {
 		synctest.Wait()
 		if fails != 4 {
 			t.Errorf("%d connect errors, want 4", fails)
+		}
+	})
+}
+
+// A socket that the server disconnected or refused, or that disconnected
+// itself, connects again over the connection another namespace keeps
+// open: Connect sends a new CONNECT on the same connection.
+func TestConnectAgainOverSharedConnection(t *testing.T) {
+	eiotest.Run(t, eiotest.AllModes, func(t *testing.T, m mode) {
+		e := newEnv(t, nil)
+		kick := make(chan *socketio.Socket, 4)
+		e.srv.OnConnection(func(s *socketio.Socket) { kick <- s })
+		e.srv.Of("/admin").OnConnection(func(*socketio.Socket) {})
+		var refuse atomic.Bool
+		refuse.Store(true)
+		e.srv.Of("/private").Use(func(*socketio.Socket) error {
+			if refuse.Load() {
+				return &socketio.ConnectError{Message: "not now"}
+			}
+			return nil
+		})
+		release, release2 := make(chan struct{}), make(chan struct{})
+		e.srv.Of("/slow").Use(func(*socketio.Socket) error {
+			<-release
+			return nil
+		})
+		slowGone := make(chan socketio.DisconnectReason, 4)
+		e.srv.Of("/slow").OnConnection(func(s *socketio.Socket) {
+			s.OnDisconnect(func(r socketio.DisconnectReason, _ error) { slowGone <- r })
+		})
+		e.srv.Of("/slow2").Use(func(*socketio.Socket) error {
+			<-release2
+			return nil
+		})
+		mgr, err := client.NewManager("http://mem", e.options(m))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer mgr.Close()
+		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+		defer cancel()
+		admin, root := mgr.Socket("/admin", nil), mgr.Socket("/", nil)
+		reasons := make(chan client.DisconnectReason, 4)
+		root.OnDisconnect(func(r client.DisconnectReason, _ error) { reasons <- r })
+		for _, s := range []*client.Socket{admin, root} {
+			if err := s.Connect(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		engineID := mgr.Engine().ID()
+
+		(<-kick).Disconnect()
+		if r := <-reasons; r != client.ReasonIOServerDisconnect {
+			t.Fatalf("got %v, want io server disconnect", r)
+		}
+		if err := root.Connect(ctx); err != nil {
+			t.Fatalf("Connect after the server disconnected the socket: %v", err)
+		}
+		<-kick
+
+		root.Disconnect()
+		if err := root.Connect(ctx); err != nil {
+			t.Fatalf("Connect after Disconnect: %v", err)
+		}
+		<-kick
+
+		priv := mgr.Socket("/private", nil)
+		var ce *client.ConnectError
+		if err := priv.Connect(ctx); !errors.As(err, &ce) {
+			t.Fatalf("Connect to /private: %v, want a refusal", err)
+		}
+		refuse.Store(false)
+		if err := priv.Connect(ctx); err != nil {
+			t.Fatalf("Connect after a refusal: %v", err)
+		}
+
+		// A Connect that gave up before the server's answer, which then
+		// comes and is dropped.
+		slow := mgr.Socket("/slow", nil)
+		short, cancelShort := context.WithTimeout(ctx, time.Second)
+		defer cancelShort()
+		if err := slow.Connect(short); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Connect to /slow: %v, want the context's deadline", err)
+		}
+		close(release)
+		synctest.Wait()
+		// The server's socket of the answer that came too late is
+		// disconnected.
+		select {
+		case r := <-slowGone:
+			if r != socketio.ReasonClientNamespaceDisconnect {
+				t.Fatalf("the late socket of /slow left with %v", r)
+			}
+		default:
+			t.Fatalf("the late socket of /slow is still connected on the server")
+		}
+		if err := slow.Connect(ctx); err != nil {
+			t.Fatalf("Connect after a Connect that gave up: %v", err)
+		}
+		// Connect again before the answer: it is that answer's.
+		slow2 := mgr.Socket("/slow2", nil)
+		short, cancelShort = context.WithTimeout(ctx, time.Second)
+		defer cancelShort()
+		if err := slow2.Connect(short); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Connect to /slow2: %v, want the context's deadline", err)
+		}
+		time.AfterFunc(time.Second, func() { close(release2) })
+		if err := slow2.Connect(ctx); err != nil {
+			t.Fatalf("Connect again before the answer: %v", err)
+		}
+		synctest.Wait()
+		if !admin.Connected() || mgr.Engine() == nil || mgr.Engine().ID() != engineID {
+			t.Fatalf("the connection changed meanwhile: admin %v, engine %v (was %s)", admin.Connected(), mgr.Engine(), engineID)
 		}
 	})
 }

@@ -373,7 +373,12 @@ func (m *Manager) onMessage(gen uint64, dec parser.Decoder, msg eio.Message) {
 	}
 	m.mu.Lock()
 	s := m.nsps[p.Namespace]
-	if gen != m.gen || m.state != open || m.parseErr != nil || s == nil || !s.active {
+	if gen != m.gen || m.state != open || m.parseErr != nil || s == nil {
+		m.mu.Unlock()
+		return
+	}
+	if !s.active {
+		s.onStrayLocked(gen, p)
 		m.mu.Unlock()
 		return
 	}

@@ -27,7 +27,7 @@ type Socket struct {
 	active      bool   // the socket wants the connection: it connects and reconnects with the Manager
 	everActive  bool   // Connect or an auto-connecting Emit happened once
 	recovered   bool   // the last connection recovered the session
-	connectSent uint64 // the generation of the connection a CONNECT went out on
+	connectSent uint64 // the generation of the connection a CONNECT went out on; 0 once it is answered and done with
 	nextAck     uint64
 	acks        map[uint64]*pendingAck
 	sendBuf     []*outgoing // emitted while disconnected, sent once connected
@@ -305,6 +305,10 @@ func (s *Socket) failWaitersLocked(err error) {
 func (s *Socket) onCloseLocked(reason DisconnectReason, err error) {
 	wasConnected := s.connected
 	s.connected, s.id = false, ""
+	// The namespace's connection is over: the next Connect sends CONNECT
+	// again, over the Manager's connection if another namespace kept it
+	// open.
+	s.connectSent = 0
 	switch reason {
 	case ReasonIOServerDisconnect, ReasonIOClientDisconnect:
 		s.active = false
@@ -383,7 +387,7 @@ func (s *Socket) onPacketLocked(gen uint64, p *parser.Packet) *Event {
 		} else {
 			json.Unmarshal(p.Data, &ce.Message) // a plain string
 		}
-		s.active = false
+		s.active, s.connectSent = false, 0
 		s.postConnectErrorLocked(ce)
 		s.failWaitersLocked(ce)
 		m.closeIfUnusedLocked()
@@ -411,6 +415,25 @@ func (s *Socket) onPacketLocked(gen uint64, p *parser.Packet) *Event {
 		m.closeIfUnusedLocked()
 	}
 	return nil
+}
+
+// onStrayLocked handles a packet for the socket while it does not want
+// the connection: the answer to a CONNECT it sent before Connect gave up,
+// or before Disconnect. The server's socket that the answer announces is
+// disconnected at once, and the CONNECT is done with, so that the next
+// Connect sends a new one: a second CONNECT for a namespace in which it
+// has a socket makes the server close the connection.
+func (s *Socket) onStrayLocked(gen uint64, p *parser.Packet) {
+	if s.connectSent != gen {
+		return
+	}
+	switch p.Type {
+	case parser.Connect:
+		s.connectSent = 0
+		s.m.writeLocked(&parser.Packet{Type: parser.Disconnect, Namespace: s.nsp})
+	case parser.ConnectError:
+		s.connectSent = 0
+	}
 }
 
 func (s *Socket) postConnectErrorLocked(err error) {
