@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -290,6 +291,30 @@ func TestMaxPayloadSplitsBatches(t *testing.T) {
 		synctest.Wait()
 		if got := e.side.messages(); len(got) != 20 {
 			t.Fatalf("server got %d messages, want 20 (closed: %v)", len(got), e.side.closeReasons())
+		}
+		closeAndWait(t, c)
+	})
+}
+
+// Binary messages count in a batch at their size in the payload, base64
+// and all: 4 messages of 240 bytes are 960 bytes, but 1287 in a payload.
+func TestMaxPayloadCountsBase64(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newEnv(t, &engineio.Options{MaxHTTPBufferSize: 1000}, false)
+		r := newRecorder()
+		c := dial(t, e, eiotest.Polling, r)
+		for i := range 4 {
+			c.Send(client.Message{Data: bytes.Repeat([]byte{byte(i)}, 240), Binary: true})
+		}
+		synctest.Wait()
+		got := e.side.messages()
+		if len(got) != 4 {
+			t.Fatalf("server got %d messages, want 4 (closed: %v)", len(got), e.side.closeReasons())
+		}
+		for i, m := range got {
+			if !m.Binary || !bytes.Equal(m.Data, bytes.Repeat([]byte{byte(i)}, 240)) {
+				t.Errorf("message %d: %v binary %v", i, m.Data[:4], m.Binary)
+			}
 		}
 		closeAndWait(t, c)
 	})

@@ -313,18 +313,22 @@ func (c *Conn) flush() {
 
 // takeLocked removes from the buffer what one write sends: all of it, or
 // on long-polling as many packets as fit in the server's maxPayload
-// (always at least one), as the reference counts them.
+// (always at least one). Packets count at their size in the payload: a
+// binary one in base64, which the server's limit counts too (the
+// reference estimates it at 1.33 times the data).
 func (c *Conn) takeLocked() []packet.Packet {
 	n := len(c.buf)
 	if c.tr.name() == Polling && c.hs.MaxPayload > 0 && n > 1 {
-		size := 1
+		size := 0
 		for i, p := range c.buf {
-			size += len(p.Data)
+			if i > 0 {
+				size++ // the separator
+			}
+			size += packet.TextLen(p)
 			if i > 0 && size > c.hs.MaxPayload {
 				n = i
 				break
 			}
-			size += 2
 		}
 	}
 	pkts := slices.Clone(c.buf[:n])
