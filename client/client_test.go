@@ -640,3 +640,57 @@ func TestConnectAgainOverSharedConnection(t *testing.T) {
 		}
 	})
 }
+
+// Manager.Close drops the server's events still waiting for the handler
+// goroutine: only the handler running finishes; the disconnect handlers
+// run.
+func TestCloseDropsWaitingEvents(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newEnv(t, nil)
+		e.srv.OnConnection(func(s *socketio.Socket) {
+			for i := range 5 {
+				s.Emit("n", i)
+			}
+		})
+		s := dial(t, e, eiotest.WebSocket, "http://mem", nil)
+		gate := make(chan struct{})
+		var mu sync.Mutex
+		var ran []int
+		s.On("n", client.Typed(func(_ *client.Event, v int) {
+			mu.Lock()
+			ran = append(ran, v)
+			mu.Unlock()
+			if v == 0 {
+				<-gate
+			}
+		}))
+		reasons := make(chan client.DisconnectReason, 2)
+		s.OnDisconnect(func(r client.DisconnectReason, _ error) { reasons <- r })
+		if err := s.Connect(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait() // the handler of the first event waits; the others are queued
+		s.Manager().Close()
+		close(gate)
+		synctest.Wait()
+		mu.Lock()
+		if !slices.Equal(ran, []int{0}) {
+			t.Errorf("handlers ran for %v after Close, want only the one running", ran)
+		}
+		mu.Unlock()
+		if len(reasons) != 1 || <-reasons != client.ReasonForcedClose {
+			t.Errorf("no forced close told")
+		}
+
+		// Connect opens the Manager again: events are handled again.
+		if err := s.Connect(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		if len(ran) != 6 {
+			t.Errorf("after Connect again, handlers ran for %v", ran)
+		}
+	})
+}

@@ -16,7 +16,7 @@ type dispatcher struct {
 	head    int        // guarded by mu: the next job
 	queued  int        // guarded by mu: the cost of the jobs waiting
 	running bool       // guarded by mu: a goroutine runs the queue
-	closed  bool       // guarded by mu: posts with a cost are dropped
+	closed  bool       // guarded by mu: the Manager is closed; posts with a cost are dropped
 	room    *sync.Cond // on mu: signalled when queued goes down
 }
 
@@ -73,6 +73,35 @@ func (d *dispatcher) run() {
 	if cap(d.queue) > 64 {
 		d.queue = nil
 	}
+	d.mu.Unlock()
+}
+
+// close drops the jobs with a cost (the server's events) that wait, and
+// those posted until open: what a closed Manager received is not handled.
+// Jobs without a cost (the handlers told of the close, among others) run.
+func (d *dispatcher) close() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.closed = true
+	waiting := d.queue[d.head:]
+	n := 0
+	for _, j := range waiting {
+		if j.cost > 0 {
+			d.queued -= j.cost
+			continue
+		}
+		waiting[n] = j
+		n++
+	}
+	clear(waiting[n:])
+	d.queue = d.queue[:d.head+n]
+	d.room.Broadcast()
+}
+
+// open undoes close.
+func (d *dispatcher) open() {
+	d.mu.Lock()
+	d.closed = false
 	d.mu.Unlock()
 }
 

@@ -145,7 +145,8 @@ func (m *Manager) Open() {
 }
 
 // Close closes the connection and stops reconnecting: every connected
-// socket disconnects with ReasonForcedClose. A socket's Connect opens it
+// socket disconnects with ReasonForcedClose. The server's events still
+// waiting for their handlers are dropped. A socket's Connect opens it
 // again.
 func (m *Manager) Close() error {
 	m.mu.Lock()
@@ -172,6 +173,7 @@ func (m *Manager) closeLocked() {
 	m.nextGenLocked()
 	m.state, m.engine = closed, nil
 	m.backoff.reset()
+	m.d.close()
 	for _, s := range m.nsps {
 		s.failWaitersLocked(ErrClosed)
 	}
@@ -199,6 +201,7 @@ func (m *Manager) openLocked() {
 		return
 	}
 	m.state = opening
+	m.d.open()
 	gen := m.nextGenLocked()
 	ctx, cancel := context.WithTimeout(context.Background(), m.opts.Timeout)
 	m.dialCancel = cancel
