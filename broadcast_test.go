@@ -22,12 +22,12 @@ import (
 type fixture struct {
 	e       *env
 	refs    *socketRef
-	clients map[string]*client
+	clients map[string]*wireClient
 	ids     map[string]string
 }
 
 func newFixture(t *testing.T, m mode) *fixture {
-	f := &fixture{e: newEnv(t, nil), refs: &socketRef{}, clients: map[string]*client{}, ids: map[string]string{}}
+	f := &fixture{e: newEnv(t, nil), refs: &socketRef{}, clients: map[string]*wireClient{}, ids: map[string]string{}}
 	f.e.srv.OnConnection(func(s *socketio.Socket) {
 		f.refs.add(s)
 		s.On("join", func(e *socketio.Event) {

@@ -33,9 +33,9 @@ func TestDisconnectReasons(t *testing.T) {
 	cases := []struct {
 		name   string
 		reason string
-		action func(t *testing.T, e *env, c *client, s *socketio.Socket)
+		action func(t *testing.T, e *env, c *wireClient, s *socketio.Socket)
 	}{
-		{"client namespace disconnect", "client namespace disconnect", func(t *testing.T, e *env, c *client, s *socketio.Socket) {
+		{"client namespace disconnect", "client namespace disconnect", func(t *testing.T, e *env, c *wireClient, s *socketio.Socket) {
 			c.sendText("1")
 			// The connection stays up: the next packet is a ping.
 			time.Sleep(25 * time.Second)
@@ -43,47 +43,47 @@ func TestDisconnectReasons(t *testing.T) {
 				t.Fatalf("after DISCONNECT got %v, want a ping", p)
 			}
 		}},
-		{"server namespace disconnect", "server namespace disconnect", func(t *testing.T, e *env, c *client, s *socketio.Socket) {
+		{"server namespace disconnect", "server namespace disconnect", func(t *testing.T, e *env, c *wireClient, s *socketio.Socket) {
 			s.Disconnect()
 			if got := c.nextText(); got != "1" {
 				t.Fatalf("client got %s, want DISCONNECT", got)
 			}
 		}},
-		{"disconnect and close", "server namespace disconnect", func(t *testing.T, e *env, c *client, s *socketio.Socket) {
+		{"disconnect and close", "server namespace disconnect", func(t *testing.T, e *env, c *wireClient, s *socketio.Socket) {
 			s.Close()
 			if got := c.nextText(); got != "1" {
 				t.Fatalf("client got %s, want DISCONNECT", got)
 			}
 			c.WantClosedByServer()
 		}},
-		{"transport close", "transport close", func(t *testing.T, e *env, c *client, s *socketio.Socket) {
+		{"transport close", "transport close", func(t *testing.T, e *env, c *wireClient, s *socketio.Socket) {
 			if c.WS != nil {
 				c.WS.Close()
 			} else {
 				c.Send(eiotestClose())
 			}
 		}},
-		{"ping timeout", "ping timeout", func(t *testing.T, e *env, c *client, s *socketio.Socket) {
+		{"ping timeout", "ping timeout", func(t *testing.T, e *env, c *wireClient, s *socketio.Socket) {
 			time.Sleep(46 * time.Second)
 		}},
-		{"parse error", "forced close", func(t *testing.T, e *env, c *client, s *socketio.Socket) {
+		{"parse error", "forced close", func(t *testing.T, e *env, c *wireClient, s *socketio.Socket) {
 			// An invalid Socket.IO packet closes the connection, as the
 			// reference does (engine close: "forced close").
 			c.sendText("2{}")
 			c.WantClosedByServer()
 		}},
-		{"engine parse error", "parse error", func(t *testing.T, e *env, c *client, s *socketio.Socket) {
+		{"engine parse error", "parse error", func(t *testing.T, e *env, c *wireClient, s *socketio.Socket) {
 			if c.WS != nil {
 				eiotest.WSWrite(t, c.WS, "x")
 			} else {
 				e.Post(c.PollQuery(), "x")
 			}
 		}},
-		{"forced server close", "forced server close", func(t *testing.T, e *env, c *client, s *socketio.Socket) {
+		{"forced server close", "forced server close", func(t *testing.T, e *env, c *wireClient, s *socketio.Socket) {
 			c.sendText(`2/nope,["x"]`)
 			c.WantClosedByServer()
 		}},
-		{"server shutting down", "server shutting down", func(t *testing.T, e *env, c *client, s *socketio.Socket) {
+		{"server shutting down", "server shutting down", func(t *testing.T, e *env, c *wireClient, s *socketio.Socket) {
 			go func() {
 				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 				defer cancel()
@@ -91,7 +91,7 @@ func TestDisconnectReasons(t *testing.T) {
 			}()
 			c.WantClosedByServer()
 		}},
-		{"engine close", "forced close", func(t *testing.T, e *env, c *client, s *socketio.Socket) {
+		{"engine close", "forced close", func(t *testing.T, e *env, c *wireClient, s *socketio.Socket) {
 			s.Conn().Close()
 			c.WantClosedByServer()
 		}},

@@ -48,19 +48,19 @@ func newEnv(t *testing.T, opts *socketio.Options) *env {
 	return &env{Env: eiotest.NewEnv(t, srv, "/socket.io/", func() { srv.Close() }), srv: srv}
 }
 
-// client speaks Socket.IO by hand over one Engine.IO session.
-type client struct {
+// wireClient speaks Socket.IO by hand over one Engine.IO session.
+type wireClient struct {
 	*eiotest.Client
 	dec     parser.Decoder
 	pending []packet.Packet // Engine.IO packets received, not yet decoded
 }
 
-func (e *env) client(m mode) *client {
-	return &client{Client: e.Connect(m), dec: parser.Default.NewDecoder()}
+func (e *env) client(m mode) *wireClient {
+	return &wireClient{Client: e.Connect(m), dec: parser.Default.NewDecoder()}
 }
 
 // send encodes p and sends its messages.
-func (c *client) send(p *parser.Packet) {
+func (c *wireClient) send(p *parser.Packet) {
 	c.T.Helper()
 	frames, err := parser.Default.Encode(p)
 	if err != nil {
@@ -74,13 +74,13 @@ func (c *client) send(p *parser.Packet) {
 }
 
 // sendText sends one Socket.IO packet in text form ("2[\"x\"]").
-func (c *client) sendText(s string) {
+func (c *wireClient) sendText(s string) {
 	c.T.Helper()
 	c.Send(eiotest.Text(s))
 }
 
 // next returns the next Socket.IO packet, answering pings.
-func (c *client) next() *parser.Packet {
+func (c *wireClient) next() *parser.Packet {
 	c.T.Helper()
 	for {
 		for len(c.pending) == 0 {
@@ -109,7 +109,7 @@ func (c *client) next() *parser.Packet {
 
 // nextText returns the next packet in text form, attachments appended as
 // "+<hex>" for comparisons.
-func (c *client) nextText() string {
+func (c *wireClient) nextText() string {
 	c.T.Helper()
 	p := c.next()
 	s := string(parser.AppendText(nil, p))
@@ -121,7 +121,7 @@ func (c *client) nextText() string {
 
 // connect joins namespace nsp with an auth payload ("" for none) and
 // returns the socket id from the CONNECT reply.
-func (c *client) connect(nsp, auth string) string {
+func (c *wireClient) connect(nsp, auth string) string {
 	c.T.Helper()
 	c.send(&parser.Packet{Type: parser.Connect, Namespace: nsp, Data: rawOrNil(auth)})
 	p := c.next()
@@ -143,7 +143,7 @@ func rawOrNil(s string) []byte {
 }
 
 // emit sends an EVENT with JSON args.
-func (c *client) emit(nsp string, id int, jsonArray string) {
+func (c *wireClient) emit(nsp string, id int, jsonArray string) {
 	c.T.Helper()
 	p := &parser.Packet{Type: parser.Event, Namespace: nsp, Data: []byte(jsonArray)}
 	if id >= 0 {
