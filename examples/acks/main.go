@@ -9,6 +9,10 @@
 //	socket.on("name?", (callback) => callback("Ann"));
 //	socket.on("welcome", (name) => console.log("welcome", name));
 //	socket.emit("add", 1, 2, (sum) => console.log(sum)); // 3
+//
+// Go clients of this server, in-process, are in example_test.go:
+//
+//	go test -v -run Example ./examples/acks
 package main
 
 import (

@@ -11,6 +11,10 @@
 //	socket.emit("upload", "hi.txt", new TextEncoder().encode("hi"), (size, sha256) => console.log(size, sha256));
 //	socket.on("file", (f) => console.log(f.name, new Uint8Array(f.data)));
 //	socket.emit("download", 16);
+//
+// Go clients of this server, in-process, are in example_test.go:
+//
+//	go test -v -run Example ./examples/binary
 package main
 
 import (

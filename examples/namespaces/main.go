@@ -10,6 +10,10 @@
 //	admin.on("connect_error", (err) => console.log(err.message, err.data));
 //	admin.emit("count", (n) => console.log(n, "clients in /"));
 //	io("http://localhost:3000/workspace-go").emit("post", "hello");
+//
+// Go clients of this server, in-process, are in example_test.go:
+//
+//	go test -v -run Example ./examples/namespaces
 package main
 
 import (

@@ -7,6 +7,10 @@
 //	go run ./examples/proxy            # ws://localhost:3000/socket.io/
 //
 // In the client: socket.emit("whoami", (addr) => console.log(addr)).
+//
+// Go clients of this server, in-process, are in example_test.go:
+//
+//	go test -v -run Example ./examples/proxy
 package main
 
 import (

@@ -6,6 +6,10 @@
 // A client joins with socket.emit("join", "go", () => {}), talks to a room
 // with socket.emit("say", "go", "hi"), and hears socket.on("said", ...);
 // a socket in the room "dnd" (do not disturb) misses the announcements.
+//
+// Go clients of this server, in-process, are in example_test.go:
+//
+//	go test -v -run Example ./examples/rooms
 package main
 
 import (
