@@ -244,8 +244,8 @@ type result struct {
 	// CPUPerConnect is the process's CPU time (user+system) while
 	// opening (until all were upgraded), over N, in microseconds.
 	CPUPerConnect float64 `json:"cpu_us_per_connect"`
-	// ClientBusy is that CPU time over the time it took: near 1 (with
-	// GOMAXPROCS=1) the client is what limits the rate.
+	// ClientBusy is that CPU time over the time it took, in cores: near
+	// 1 with GOMAXPROCS=1, the client is what limits the rate.
 	ClientBusy float64 `json:"client_busy"`
 	// ServerCPUPerConn is the server process's whole CPU time (its
 	// start, the opens, the closes) over N, in microseconds; the driver
@@ -551,8 +551,12 @@ func drive(c *config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "clientcost: N=%d, concurrency %d, %d rounds, pinned %v (server CPU %s, client CPU %s), %s, RLIMIT_NOFILE %d/%d -> %d\n",
-		c.n, c.concurrency, c.rounds, c.pin, c.serverCPU, c.clientCPU, runtime.Version(), soft, hard, now)
+	pinning := "unpinned, GOMAXPROCS as inherited"
+	if c.pin {
+		pinning = fmt.Sprintf("server on CPU %s, client on CPU %s, GOMAXPROCS=1 each", c.serverCPU, c.clientCPU)
+	}
+	fmt.Fprintf(out, "clientcost: N=%d, concurrency %d, %d rounds, %s, %s, RLIMIT_NOFILE %d/%d -> %d\n",
+		c.n, c.concurrency, c.rounds, pinning, runtime.Version(), soft, hard, now)
 	results := map[string][]*result{}
 	for round := range c.rounds {
 		order := slices.Clone(modes)
@@ -692,7 +696,7 @@ func printTable(w io.Writer, modes []string, results map[string][]*result) {
 		{"  of which until the last Connect returned", func(r *result) float64 { return r.OpenSeconds }, func(v float64) string { return fmt.Sprintf("%.2f s", v) }},
 		{"connections/s", func(r *result) float64 { return r.PerSecond }, func(v float64) string { return fmt.Sprintf("%.0f", v) }},
 		{"client CPU per connection", func(r *result) float64 { return r.CPUPerConnect }, func(v float64) string { return fmt.Sprintf("%.0f µs", v) }},
-		{"  client process busy while opening (of its 1 CPU)", func(r *result) float64 { return r.ClientBusy }, func(v float64) string { return fmt.Sprintf("%.2f", v) }},
+		{"  client CPU used while opening (cores)", func(r *result) float64 { return r.ClientBusy }, func(v float64) string { return fmt.Sprintf("%.2f", v) }},
 		{"server CPU per connection (open and close)", func(r *result) float64 { return r.ServerCPUPerConn }, func(v float64) string { return fmt.Sprintf("%.0f µs", v) }},
 		{"Connect p50", func(r *result) float64 { return r.P50 }, func(v float64) string { return fmt.Sprintf("%.1f ms", v) }},
 		{"Connect p99", func(r *result) float64 { return r.P99 }, func(v float64) string { return fmt.Sprintf("%.1f ms", v) }},
