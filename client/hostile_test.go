@@ -277,6 +277,10 @@ func TestHostileHandshakes(t *testing.T) {
 				o := hostile(t, c.handler)
 				o.Engine.Transports = []string{eio.Polling}
 				o.ReconnectionAttempts = 2
+				// The first attempt is Connect's, so that its error reaches
+				// the socket (with auto-connect the Manager may try and
+				// fail before the socket asks).
+				o.NoAutoConnect = true
 				s, err := client.New("http://mem", o)
 				if err != nil {
 					t.Fatal(err)

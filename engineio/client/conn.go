@@ -86,6 +86,11 @@ type Conn struct {
 	pollEnded bool       // guarded by mu
 	pollErr   error      // guarded by mu
 	pollCond  *sync.Cond // on mu
+	// probing is set while the upgrade's probe waits for "3probe": the
+	// poll loop waits for the probe's outcome before polling again, as a
+	// poll sent once the server answered the probe is held by the server
+	// until the upgrade completes, which waits for that poll.
+	probing bool // guarded by mu; changes signal pollCond
 }
 
 // Dial opens an Engine.IO connection to rawURL (http, https, ws or wss;
@@ -364,6 +369,7 @@ func (c *Conn) closeWith(reason CloseReason, err error, sendClose bool) {
 		return
 	}
 	c.state, c.reason, c.closeErr = stateClosed, reason, err
+	c.pollCond.Broadcast()
 	c.pingTimer.Stop()
 	c.buf = nil
 	tr := c.tr

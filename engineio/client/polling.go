@@ -125,6 +125,11 @@ func (p *polling) run(deliver func(packet.Packet) bool) error {
 		if err != nil {
 			return err
 		}
+		c.mu.Lock()
+		for c.probing && !c.paused && c.state != stateClosed {
+			c.pollCond.Wait()
+		}
+		c.mu.Unlock()
 	}
 }
 

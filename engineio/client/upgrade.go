@@ -22,7 +22,10 @@ func (c *Conn) upgrade() {
 	if err != nil {
 		return
 	}
-	if !c.probe(w) {
+	c.setProbing(true)
+	ok := c.probe(w)
+	if !ok {
+		c.setProbing(false)
 		w.close(false)
 		return
 	}
@@ -35,7 +38,8 @@ func (c *Conn) upgrade() {
 		w.close(false)
 		return
 	}
-	c.paused = true
+	c.paused, c.probing = true, false
+	c.pollCond.Broadcast()
 	var drained chan struct{}
 	if c.writing {
 		drained = make(chan struct{})
@@ -100,4 +104,11 @@ func (c *Conn) waitPollEnded() {
 	for !c.pollEnded {
 		c.pollCond.Wait()
 	}
+}
+
+func (c *Conn) setProbing(on bool) {
+	c.mu.Lock()
+	c.probing = on
+	c.pollCond.Broadcast()
+	c.mu.Unlock()
 }
