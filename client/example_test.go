@@ -118,7 +118,8 @@ func ExampleManager_Socket() {
 		}
 		fmt.Println(s.Namespace(), "->", where, err)
 	}
-	fmt.Println("one connection:", <-conns == <-conns)
+	first, second := <-conns, <-conns
+	fmt.Println("one connection:", first == second)
 	// Output:
 	// / -> / <nil>
 	// /admin -> /admin <nil>
