@@ -80,7 +80,6 @@ type Conn struct {
 	paused    bool            // guarded by mu: the upgrade swaps transports; nothing is written
 	drained   chan struct{}   // guarded by mu: closed when a flush ends while paused
 	pingTimer *time.Timer     // guarded by mu
-	upgraded  bool            // guarded by mu
 	// pollEnded is set, and pollCond signalled, when the long-polling
 	// reader returned during an upgrade, with pollErr if it failed.
 	pollEnded bool       // guarded by mu
@@ -395,10 +394,6 @@ func (c *Conn) read(tr transport, first []packet.Packet) {
 	}
 	err := tr.run(c.onPacket)
 	c.mu.Lock()
-	if c.tr != tr {
-		c.mu.Unlock()
-		return // retired by the upgrade, which took over
-	}
 	if c.paused {
 		// The upgrade takes over, and calls OnClose if need be.
 		c.pollEnded, c.pollErr = true, err

@@ -73,7 +73,7 @@ func (c *Conn) upgrade() {
 		c.finish(nil)
 		return
 	}
-	c.tr, c.paused, c.upgraded = w, false, true
+	c.tr, c.paused = w, false
 	c.kickLocked()
 	c.group.Add(1)
 	c.mu.Unlock()
