@@ -1,6 +1,7 @@
 package socketio
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"runtime/debug"
@@ -428,19 +429,44 @@ func (c *client) writeFrames(frames []parser.Frame, volatile, noCompress bool) e
 	return c.es.SendBatch(msgs)
 }
 
-// writeText queues the message that startText and finishText made for p,
-// and p's attachments after it. A parser other than the default one
-// encodes p itself.
-func (c *client) writeText(p *parser.Packet, text []byte, volatile, noCompress bool) error {
-	if _, ok := c.srv.cfg.Parser.(*parser.JSON); !ok {
-		q := *p // through the interface goes a copy: p stays on its caller's stack
+// writeData encodes p, whose Data is set, and queues its messages. The
+// parser's Appender writes the first message into a buffer of its own;
+// a parser without one encodes p with Encode. p's Data is not kept.
+func (c *client) writeData(p *parser.Packet, volatile, noCompress bool) error {
+	ap, ok := c.srv.cfg.Parser.(parser.Appender)
+	if !ok {
+		// Through the interface goes a copy, which the parser's frames
+		// may share: p and its data stay its caller's.
+		q := *p
+		q.Data = bytes.Clone(p.Data)
 		return c.writePacket(&q, volatile, noCompress)
 	}
-	if len(p.Attachments) == 0 {
-		return c.writeFrames([]parser.Frame{{Data: text}}, volatile, noCompress)
+	// Room for the default parser's message; another grows it as it
+	// needs.
+	size := 1 + len(p.Data)
+	if p.Namespace != "/" {
+		size += len(p.Namespace) + 1
+	}
+	if len(p.Attachments) > 0 {
+		size += 4
+	}
+	if p.HasID {
+		for n := p.ID; ; n /= 10 {
+			size++
+			if n < 10 {
+				break
+			}
+		}
+	}
+	first, more, err := ap.AppendEncode(make([]byte, 0, size), *p)
+	if err != nil {
+		return err
+	}
+	if !more {
+		return c.writeFrames([]parser.Frame{first}, volatile, noCompress)
 	}
 	frames := make([]parser.Frame, 0, 1+len(p.Attachments))
-	frames = append(frames, parser.Frame{Data: text})
+	frames = append(frames, first)
 	for _, a := range p.Attachments {
 		frames = append(frames, parser.Frame{Data: a, Binary: true})
 	}

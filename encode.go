@@ -3,35 +3,32 @@ package socketio
 import (
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	"github.com/ab218a8d/socketio/parser"
 )
 
-// Outgoing EVENT and ACK packets are encoded straight into the text
-// message of the default parser: the packet's header, then its data, the
-// JSON array of the arguments. That message is queued as it is, where
-// building Data first and having Encode frame it would allocate and copy
-// it twice more. Another parser gets the packet, Data set, to Encode.
+// Outgoing EVENT and ACK packets are built in two steps: their data (the
+// JSON array of the arguments) into a scratch buffer taken from a pool,
+// then their message, by the parser's Appender, into a buffer of its own
+// (client.writeData). The scratch buffer goes back to the pool once the
+// message is made, unless a catch-all handler of outgoing events was given
+// the data; a parser without Appender gets the packet to Encode.
 
-// startText begins the text message of p, whose Data and Attachments are
-// unset: the header the default parser writes for p without attachments,
-// in a buffer with room for size more bytes.
-func startText(p *parser.Packet, size int) []byte {
-	var buf [64]byte
-	header := parser.AppendText(buf[:0], p)
-	return append(make([]byte, 0, len(header)+size), header...)
-}
+// scratchPool holds the buffers that packets' data are built in.
+var scratchPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
-// finishText completes the message that startText began, whose data was
-// appended from offset start on: it sets p.Data to that data, and returns
-// the message, rewritten when the data took out attachments, which change
-// the header.
-func finishText(p *parser.Packet, text []byte, start int) []byte {
-	p.Data = text[start:]
-	if len(p.Attachments) == 0 {
-		return text
+// getScratch returns an empty buffer from the pool.
+func getScratch() *[]byte { return scratchPool.Get().(*[]byte) }
+
+// putScratch returns buf, which b grew from, to the pool, unless it grew
+// too large to keep.
+func putScratch(buf *[]byte, b []byte) {
+	if cap(b) > 64<<10 {
+		return
 	}
-	return parser.AppendText(make([]byte, 0, start+8+len(p.Data)), p)
+	*buf = b[:0]
+	scratchPool.Put(buf)
 }
 
 // appendEventData appends the data of an EVENT: the JSON array of its

@@ -35,14 +35,16 @@ func (e *Event) Ack(args ...any) error {
 		return ErrNoAck
 	}
 	p := parser.Packet{Type: parser.Ack, Namespace: e.socket.nsp.name, ID: e.ackID, HasID: true}
-	text := startText(&p, argsSize(args))
-	start := len(text)
-	text, err := parser.AppendArgs(append(text, '['), &p.Attachments, args)
+	buf := getScratch()
+	data, err := parser.AppendArgs(append(*buf, '['), &p.Attachments, args)
 	if err != nil {
+		putScratch(buf, *buf)
 		return err
 	}
-	text = append(text, ']')
-	return e.socket.client.writeText(&p, finishText(&p, text, start), false, false)
+	p.Data = append(data, ']')
+	err = e.socket.client.writeData(&p, false, false)
+	putScratch(buf, p.Data)
+	return err
 }
 
 // EventHandler handles an event. It runs on the connection's handler

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -559,6 +560,49 @@ func TestSlowHandlerHoldsTheClientBack(t *testing.T) {
 		synctest.Wait()
 		if handled.Load() != n || decoded.Load() != n+1 {
 			t.Fatalf("handled %d, decoded %d, want %d", handled.Load(), decoded.Load(), n)
+		}
+	})
+}
+
+// TestCatchAllOutgoingKeepsArgs checks that the Args an outgoing catch-all
+// handler is given stay valid after later emits: the buffers emits encode
+// into are reused only when no handler saw them.
+func TestCatchAllOutgoingKeepsArgs(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, nil)
+		var refs socketRef
+		var mu sync.Mutex
+		var kept []socketio.Args
+		e.srv.OnConnection(func(s *socketio.Socket) {
+			refs.add(s)
+			s.OnAnyOutgoing(func(_ string, a socketio.Args) {
+				mu.Lock()
+				kept = append(kept, a)
+				mu.Unlock()
+			})
+		})
+		c := e.client(m)
+		s := refs.get(t, c.connect("/", ""))
+		const n = 50
+		for i := range n {
+			s.Emit("n", fmt.Sprintf("value %03d", i))
+			if i == n/2 {
+				s.OffAnyOutgoing() // the rest reuse their buffers
+			}
+		}
+		for range n {
+			c.next()
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(kept) != n/2+1 {
+			t.Fatalf("the handler saw %d emits, want %d", len(kept), n/2+1)
+		}
+		for i, a := range kept {
+			var got string
+			if err := a.Bind(&got); err != nil || got != fmt.Sprintf("value %03d", i) {
+				t.Fatalf("kept Args %d = %q (%v), want %q", i, got, err, fmt.Sprintf("value %03d", i))
+			}
 		}
 	})
 }

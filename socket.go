@@ -421,13 +421,13 @@ func (s *Socket) emitAck(f emitFlags, event string, args []any, ack AckHandler, 
 		// As the reference, the id is taken before encoding.
 		p.ID, p.HasID = s.nsp.ackID.Add(1)-1, true
 	}
-	text := startText(&p, len(event)+3+argsSize(args))
-	start := len(text)
-	text, err := appendEventData(text, &p.Attachments, event, args)
+	buf := getScratch()
+	data, err := appendEventData(*buf, &p.Attachments, event, args)
 	if err != nil {
+		putScratch(buf, *buf)
 		return 0, err
 	}
-	text = finishText(&p, text, start)
+	p.Data = data
 	if ack != nil {
 		if !s.expectAck(p.ID, ack, waiter) {
 			return 0, ErrDisconnected
@@ -436,8 +436,12 @@ func (s *Socket) emitAck(f emitFlags, event string, args []any, ack AckHandler, 
 			s.armAckTimeout(p.ID, f.timeout)
 		}
 	}
-	s.notifyOutgoing(&p)
-	if err := s.client.writeText(&p, text, f.volatile, f.noCompress); err != nil {
+	shown := s.notifyOutgoing(&p)
+	err = s.client.writeData(&p, f.volatile, f.noCompress)
+	if !shown {
+		putScratch(buf, data)
+	}
+	if err != nil {
 		if ack != nil {
 			s.cancelAck(p.ID)
 		}
@@ -654,10 +658,11 @@ func (s *Socket) onEvent(p *parser.Packet) {
 	}
 }
 
-// notifyOutgoing shows an outgoing EVENT to the catch-all handlers.
-func (s *Socket) notifyOutgoing(p *parser.Packet) {
+// notifyOutgoing shows an outgoing EVENT to the catch-all handlers, and
+// reports whether there were any: they may keep its data.
+func (s *Socket) notifyOutgoing(p *parser.Packet) bool {
 	if p.Type != parser.Event || !s.hasAnyOut.Load() {
-		return
+		return false
 	}
 	s.mu.Lock()
 	hs := s.anyOut
@@ -667,4 +672,5 @@ func (s *Socket) notifyOutgoing(p *parser.Packet) {
 	for _, h := range hs {
 		s.guard(func() error { h.f(name, all.Slice(1)); return nil })
 	}
+	return true
 }

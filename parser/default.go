@@ -32,6 +32,12 @@ func (j *JSON) Encode(p *Packet) ([]Frame, error) {
 	return frames, nil
 }
 
+// AppendEncode appends the text message of p to dst; p's attachments
+// follow it, one binary message each (Appender).
+func (j *JSON) AppendEncode(dst []byte, p Packet) (Frame, bool, error) {
+	return Frame{Data: AppendText(dst, &p)}, len(p.Attachments) > 0, nil
+}
+
 // AppendText appends the text encoding of p:
 // <type>[<attachments>-][<namespace>,][<ack id>][<JSON data>].
 func AppendText(dst []byte, p *Packet) []byte {

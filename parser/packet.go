@@ -64,6 +64,24 @@ type Parser interface {
 	NewDecoder() Decoder
 }
 
+// An Appender is a Parser that encodes a packet into a buffer it is
+// given. A socket's emits and acknowledgements go through it when the
+// server's parser has it: the arguments are encoded into a reused buffer
+// and the message into one of its own, with no slice of frames per
+// packet. A Parser without it is called through Encode. Both parsers of
+// this module have it.
+type Appender interface {
+	Parser
+	// AppendEncode appends the first message of p's encoding to dst and
+	// returns it. more reports whether p's attachments follow it as
+	// binary messages of their own, one each, as Encode would return
+	// them; false means that the message carries them, or that there
+	// are none.
+	// p is passed by value: a pointer given to an interface's method
+	// escapes, and the packet with it, an allocation per emit.
+	AppendEncode(dst []byte, p Packet) (first Frame, more bool, err error)
+}
+
 // A Decoder decodes the messages of one connection in order. It is not safe
 // for concurrent use.
 type Decoder interface {
