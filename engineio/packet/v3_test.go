@@ -523,6 +523,67 @@ func TestDiffAppendPayloadV3(t *testing.T) {
 	}
 }
 
+func BenchmarkAppendPayloadV3(b *testing.B) {
+	b.ReportAllocs()
+	pkts := benchPayload()
+	buf := make([]byte, 0, 1024)
+	for b.Loop() {
+		buf = AppendPayloadV3(buf[:0], pkts)
+	}
+}
+
+func BenchmarkNextPayloadV3(b *testing.B) {
+	b.ReportAllocs()
+	enc := AppendPayloadV3(nil, benchPayload())
+	b.SetBytes(int64(len(enc)))
+	for b.Loop() {
+		for rest := enc; rest != nil; {
+			var err error
+			if _, rest, err = NextPayloadV3(rest); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// benchNonASCII is a message of mixed scripts and emoji, where counting
+// UTF-16 units cannot take the ASCII fast path.
+var benchNonASCII = []Packet{{Type: Message, Data: []byte(`2["chat","héllo wörld, привет мир, 你好世界 😀👍🎉"]`)}}
+
+func BenchmarkNextPayloadV3NonASCII(b *testing.B) {
+	b.ReportAllocs()
+	enc := AppendPayloadV3(nil, benchNonASCII)
+	b.SetBytes(int64(len(enc)))
+	for b.Loop() {
+		if _, _, err := NextPayloadV3(enc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAppendBinaryPayloadV3(b *testing.B) {
+	b.ReportAllocs()
+	pkts := benchPayload()
+	buf := make([]byte, 0, 1024)
+	for b.Loop() {
+		buf = AppendBinaryPayloadV3(buf[:0], pkts)
+	}
+}
+
+func BenchmarkNextBinaryPayloadV3(b *testing.B) {
+	b.ReportAllocs()
+	enc := AppendBinaryPayloadV3(nil, benchPayload())
+	b.SetBytes(int64(len(enc)))
+	for b.Loop() {
+		for rest := enc; rest != nil; {
+			var err error
+			if _, rest, err = NextBinaryPayloadV3(rest); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
 // The tables below were produced by running the reference parser
 // (engine.io 6.6, build/parser-v3) under Node 20 on inputs from a seeded
 // generator:
