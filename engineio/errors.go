@@ -2,7 +2,10 @@ package engineio
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
+
+	"github.com/ab218a8d/socketio/engineio/packet"
 )
 
 // ErrorCode is an Engine.IO handshake error code, sent to the client in the
@@ -124,6 +127,7 @@ var (
 	errDataAborted      = errors.New("engineio: data request connection closed prematurely")
 	errInvalidContent   = errors.New("engineio: invalid content")
 	errHeartbeatDir     = errors.New("engineio: invalid heartbeat direction")
+	errOpenFromClient   = fmt.Errorf("%w: open packet from a client", packet.ErrInvalidPacket)
 	errClientClose      = errors.New("engineio: close packet from client")
 	errCloseWithoutPoll = errors.New("engineio: no poll request within the close timeout")
 )

@@ -36,6 +36,14 @@ type Options struct {
 	// Transports lists the enabled transports. Default: Polling and
 	// WebSocket.
 	Transports []Transport
+	// AllowEIO3 also accepts clients of Engine.IO protocol revision 3
+	// (EIO=3, and a request without EIO, as the reference takes it): the
+	// engine.io-client 3.x inside socket.io-client 2.x. Each session speaks
+	// the revision its handshake asked for: v3's length-prefixed and
+	// binary polling payloads, its typed binary WebSocket frames and its
+	// client-driven heartbeat. Default false: such requests get 400 with
+	// code 5, "Unsupported protocol version", as in the reference.
+	AllowEIO3 bool
 	// DisableUpgrades stops polling sessions from upgrading to WebSocket
 	// (the reference's allowUpgrades: false). Default false: upgrades are
 	// allowed.

@@ -196,13 +196,13 @@ var payloadPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return 
 // compressed when it is large enough and the client accepts it.
 func (p *polling) writePayload(w http.ResponseWriter, r *http.Request, out []outPacket, initial bool) {
 	bp := payloadPool.Get().(*[]byte)
-	buf := p.codec.appendPayload((*bp)[:0], out)
+	buf, contentType := p.codec.appendPayload((*bp)[:0], out)
 	compress := false
 	for _, pk := range out {
 		compress = compress || !pk.noCompress
 	}
 	h := w.Header()
-	h.Set("Content-Type", p.codec.contentType())
+	h.Set("Content-Type", contentType)
 	srv := p.s.srv
 	srv.setResponseHeaders(h, r, initial, p.s.id)
 	cfg := srv.cfg
@@ -245,7 +245,8 @@ func (p *polling) servePost(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusBadRequest)
 		return
 	}
-	if !p.codec.accepts(r.Header.Get("Content-Type")) {
+	contentType := r.Header.Get("Content-Type")
+	if !p.codec.accepts(contentType) {
 		s.mu.Unlock()
 		s.closeNow(ReasonTransportError, errInvalidContent)
 		w.WriteHeader(http.StatusBadRequest)
@@ -273,10 +274,12 @@ func (p *polling) servePost(w http.ResponseWriter, r *http.Request) {
 
 	var reason CloseReason
 	var cerr, perr error
+	binary := contentType == contentBinary
+	body, perr = p.codec.unwrap(body)
 	s.readMu.Lock()
-	for rest := body; ; {
+	for rest := body; perr == nil; {
 		var pk packet.Packet
-		if pk, rest, perr = p.codec.next(rest); perr != nil {
+		if pk, rest, perr = p.codec.next(rest, binary); perr != nil {
 			break
 		}
 		if reason, cerr = s.handlePacket(pk); cerr != nil || rest == nil {

@@ -131,6 +131,12 @@ func (srv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			srv.refuse(w, r, &RequestError{Code: CodeUnknownSID})
 			return
 		}
+		if (queryValue(q, "EIO") != "4") != s.v3 {
+			// The reference keeps the revision of the handshake; a
+			// request of the other one cannot be read as it means.
+			srv.refuse(w, r, &RequestError{Code: CodeBadRequest, Context: "PROTOCOL_MISMATCH"})
+			return
+		}
 		if Transport(transport) == WebSocket && upgrade {
 			srv.upgradeSession(w, r, s)
 			return
@@ -164,33 +170,42 @@ func (srv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if queryValue(q, "EIO") != "4" {
+	if j, ok := queryLookup(q, "j"); ok && Transport(transport) == Polling && !validJSONPIndex(j) {
+		srv.refuse(w, r, &RequestError{Code: CodeBadRequest, Context: "INVALID_JSONP_INDEX"})
+		return
+	}
+	// As the reference, anything but "4" is revision 3, a missing EIO too.
+	v3 := queryValue(q, "EIO") != "4"
+	if v3 && !cfg.AllowEIO3 {
 		srv.refuse(w, r, &RequestError{Code: CodeUnsupportedProtocol})
 		return
 	}
-	srv.handshake(w, r, Transport(transport))
+	srv.handshake(w, r, Transport(transport), v3)
 }
 
-// handshake opens a new session.
-func (srv *Server) handshake(w http.ResponseWriter, r *http.Request, t Transport) {
+// handshake opens a new session of revision 3 or 4.
+func (srv *Server) handshake(w http.ResponseWriter, r *http.Request, t Transport, v3 bool) {
 	var ws *websocket.Conn
 	if t == WebSocket {
 		var err error
 		h := http.Header{}
 		srv.setHeaderHooks(h, r, true)
-		// The 101 response goes out with the open packet, in one write.
-		if ws, err = srv.upgrader.Upgrade(w, r, h, true); err != nil {
+		// The 101 response goes out with the open packet, in one write;
+		// for revision 3 on its own, as the reference's does. (The
+		// official v3 suite waits for "open" before it listens for the
+		// handshake message, and misses a message that came with it.)
+		if ws, err = srv.upgrader.Upgrade(w, r, h, !v3); err != nil {
 			return // the upgrader answered
 		}
 	}
-	s := newSession(srv, id.New(), r)
+	s := newSession(srv, id.New(), r, v3)
 	var wt *wsTransport
 	var pt *polling
 	if ws != nil {
 		wt = newWebSocket(s, ws)
 		s.t = wt
 	} else {
-		pt = newPolling(s, payloadV4{})
+		pt = newPolling(s, newPayloadCodec(r, v3))
 		s.t = pt
 	}
 	s.open()

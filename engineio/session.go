@@ -94,13 +94,24 @@ type PreparedMessage struct {
 	msg  Message
 	once sync.Once
 	ws   *websocket.Prepared
+	// v3 is a binary message framed for Engine.IO v3 sessions, which
+	// type their binary frames: made on first use, as ws.
+	v3once sync.Once
+	v3     *websocket.Prepared
 }
 
 // NewPreparedMessage prepares m. Its Data must not be modified afterwards.
 func NewPreparedMessage(m Message) *PreparedMessage { return &PreparedMessage{msg: m} }
 
-// wsFrame returns the message framed for WebSocket.
-func (pm *PreparedMessage) wsFrame() *websocket.Prepared {
+// wsFrame returns the message framed for WebSocket, for a session of
+// Engine.IO v3 or v4.
+func (pm *PreparedMessage) wsFrame(v3 bool) *websocket.Prepared {
+	if v3 && pm.msg.Binary {
+		pm.v3once.Do(func() {
+			pm.v3 = websocket.NewPrepared(true, byte(packet.Message), pm.msg.Data)
+		})
+		return pm.v3
+	}
 	pm.once.Do(func() {
 		var prefix byte
 		if !pm.msg.Binary {
@@ -131,6 +142,9 @@ type Session struct {
 	readMu        sync.Mutex
 	closed        atomic.Bool
 	closeNotified atomic.Bool
+	// v3 marks a session of Engine.IO revision 3 (Options.AllowEIO3); set
+	// before the session is reachable, never changed.
+	v3 bool
 
 	mu sync.Mutex // guards every field below, and the transports' state
 	// state moves open -> closing -> closed, or open -> closed.
@@ -179,8 +193,8 @@ type closeCause struct {
 
 // newSession returns a session for the handshake r; the caller gives it
 // its transport before anything else.
-func newSession(srv *Server, id string, r *http.Request) *Session {
-	return &Session{id: id, srv: srv, req: detach(r)}
+func newSession(srv *Server, id string, r *http.Request, v3 bool) *Session {
+	return &Session{id: id, srv: srv, req: detach(r), v3: v3}
 }
 
 // ID returns the session id, a 20-character URL-safe string.
@@ -198,8 +212,14 @@ func (s *Session) Request() *http.Request { return s.req }
 // session, as in http.Request.RemoteAddr.
 func (s *Session) RemoteAddr() string { return s.req.RemoteAddr }
 
-// Protocol returns the Engine.IO protocol revision of the session (4).
-func (s *Session) Protocol() int { return 4 }
+// Protocol returns the Engine.IO protocol revision of the session: 4, or
+// 3 for a client of the earlier revision (Options.AllowEIO3).
+func (s *Session) Protocol() int {
+	if s.v3 {
+		return 3
+	}
+	return 4
+}
 
 // Transport returns the transport the session currently uses.
 func (s *Session) Transport() Transport {
@@ -477,24 +497,46 @@ func (s *Session) handlePacket(p packet.Packet) (CloseReason, error) {
 			return ReasonTransportError, errors.New("engineio: panic in message handler")
 		}
 	case packet.Pong:
+		if s.v3 {
+			return ReasonTransportError, errHeartbeatDir
+		}
 		s.onPong()
 	case packet.Ping:
-		return ReasonTransportError, errHeartbeatDir
+		if !s.v3 {
+			return ReasonTransportError, errHeartbeatDir
+		}
+		s.onPingV3()
 	case packet.Close:
 		return ReasonTransportClose, errClientClose
+	case packet.Open:
+		return ReasonParseError, errOpenFromClient
+	default:
+		// upgrade and noop mean nothing here, and the reference ignores
+		// them; with data they are no packet of this revision (a v3
+		// payload's length, read as v4), and the session ends.
+		if len(p.Data) > 0 {
+			return ReasonParseError, fmt.Errorf("%w: %s packet with data", packet.ErrInvalidPacket, p.Type)
+		}
 	}
-	// open, upgrade and noop from a client mean nothing here; the
-	// reference ignores them too.
 	return 0, nil
 }
 
-// startHeartbeat arms the first ping.
+// startHeartbeat arms the first ping. In revision 3 the client pings: the
+// timer waits for its ping, pingInterval + pingTimeout, as the reference's
+// does, and is reset by each one (onPingV3).
 func (s *Session) startHeartbeat() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.state == stateOpen {
-		s.hbTimer = time.AfterFunc(s.srv.cfg.PingInterval, s.onHeartbeat)
+	if s.state != stateOpen {
+		return
 	}
+	cfg := s.srv.cfg
+	if s.v3 {
+		s.awaitingPong = true // what the timer waits for is the client
+		s.hbTimer = time.AfterFunc(cfg.PingInterval+cfg.PingTimeout, s.onHeartbeat)
+		return
+	}
+	s.hbTimer = time.AfterFunc(cfg.PingInterval, s.onHeartbeat)
 }
 
 // onHeartbeat runs when the heartbeat timer fires: either it is time to
@@ -523,6 +565,19 @@ func (s *Session) onPong() {
 		s.awaitingPong = false
 		s.hbTimer.Reset(s.srv.cfg.PingInterval)
 	}
+}
+
+// onPingV3 answers a revision 3 client's ping with a pong and restarts
+// the wait for the next one.
+func (s *Session) onPingV3() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.state != stateOpen || s.hbTimer == nil {
+		return
+	}
+	cfg := s.srv.cfg
+	s.hbTimer.Reset(cfg.PingInterval + cfg.PingTimeout)
+	s.enqueueLocked(outPacket{Packet: packet.Packet{Type: packet.Pong}})
 }
 
 func (s *Session) stopHeartbeatLocked() {

@@ -45,7 +45,13 @@ func (w *wsTransport) serve() { w.ws.Serve(w) }
 
 // Message, End and Release make w the connection's websocket.Handler.
 func (w *wsTransport) Message(binary bool, data []byte) bool {
-	p, err := packet.DecodeFrame(data, binary)
+	var p packet.Packet
+	var err error
+	if w.s.v3 {
+		p, err = packet.DecodeFrameV3(data, binary)
+	} else {
+		p, err = packet.DecodeFrame(data, binary)
+	}
 	if w.probe != nil {
 		return w.probe.receive(w, p, err)
 	}
@@ -291,9 +297,14 @@ func (w *wsTransport) writeFrames(batch []outPacket, nonblocking bool) (bool, er
 		size += len(p.Data) + packetOverhead
 		switch {
 		case p.prep != nil && !(p.Binary && w.b64):
-			b.Prepared(p.prep.wsFrame(), !p.noCompress)
+			b.Prepared(p.prep.wsFrame(s.v3), !p.noCompress)
+		case p.Binary && w.b64 && s.v3:
+			b.Message(false, 0, packet.AppendTextV3(nil, p.Packet), !p.noCompress)
 		case p.Binary && w.b64:
 			b.Message(false, 'b', base64.StdEncoding.AppendEncode(nil, p.Data), !p.noCompress)
+		case p.Binary && s.v3:
+			// Revision 3 types binary frames too.
+			b.Message(true, byte(p.Type), p.Data, !p.noCompress)
 		case p.Binary:
 			b.Message(true, 0, p.Data, !p.noCompress)
 		default:

@@ -217,6 +217,10 @@ type Client struct {
 	// the open packet, or on the last poll of an upgrade; Recv returns
 	// them first.
 	Initial []packet.Packet
+	// V3 is set for a client of Engine.IO revision 3 (ConnectV3), and
+	// Query holds what its handshake added to the query ("&b64=1").
+	V3    bool
+	Query string
 }
 
 // Connect opens a session in mode m. In Upgraded mode it performs the
@@ -255,26 +259,65 @@ func (e *Env) Connect(m Mode) *Client {
 	return c
 }
 
+// ConnectV3 opens a session of Engine.IO revision 3 in mode m, with query
+// added to the handshake's (such as "&b64=1"), as engine.io-client 3.x
+// does.
+func (e *Env) ConnectV3(m Mode, query string) *Client {
+	e.T.Helper()
+	c := &Client{E: e, T: e.T, Mode: m, V3: true, Query: query}
+	if m == WebSocket {
+		ws, _, err := e.Dial("EIO=3&transport=websocket" + query)
+		if err != nil {
+			e.T.Fatalf("websocket handshake: %v", err)
+		}
+		c.WS = ws
+		e.T.Cleanup(func() { ws.Close() })
+		typ, data, err := ws.ReadMessage()
+		if err != nil || typ != gws.TextMessage {
+			e.T.Fatalf("reading open packet: %v (type %d)", err, typ)
+		}
+		c.HS = ParseOpen(e.T, string(data))
+		c.SID = c.HS.SID
+		return c
+	}
+	resp, body := e.Request(context.Background(), "GET", "EIO=3&transport=polling"+query, "", nil)
+	if resp.StatusCode != 200 {
+		e.T.Fatalf("polling handshake: %d %s", resp.StatusCode, body)
+	}
+	pkts := c.decode(resp.Header.Get("Content-Type"), body)
+	if len(pkts) == 0 || pkts[0].Type != packet.Open {
+		e.T.Fatalf("polling handshake = %q, want an open packet first", body)
+	}
+	c.HS = ParseOpen(e.T, string(packet.AppendText(nil, pkts[0])))
+	c.SID = c.HS.SID
+	c.Initial = pkts[1:]
+	if m == Upgraded {
+		c.Upgrade()
+	}
+	return c
+}
+
 // Upgrade runs the upgrade from polling to WebSocket as the JavaScript
 // client does: with a poll pending, probe, take the noop that releases the
 // poll, then send "5". Packets that come on the way are kept in Initial.
 func (c *Client) Upgrade() {
 	c.T.Helper()
-	ws, _, err := c.E.Dial("EIO=4&transport=websocket&sid=" + c.SID)
+	ws, _, err := c.E.Dial(c.eio() + "&transport=websocket&sid=" + c.SID + c.Query)
 	if err != nil {
 		c.T.Fatalf("upgrade handshake: %v", err)
 	}
 	c.T.Cleanup(func() { ws.Close() })
 	type poll struct {
-		status int
-		body   string
+		status      int
+		body        string
+		contentType string
 	}
 	var pending chan poll
 	for {
 		pending = make(chan poll, 1)
 		go func() {
 			resp, body := c.E.Request(context.Background(), "GET", c.PollQuery(), "", nil)
-			pending <- poll{resp.StatusCode, body}
+			pending <- poll{resp.StatusCode, body, resp.Header.Get("Content-Type")}
 		}()
 		synctest.Wait()
 		select {
@@ -282,7 +325,7 @@ func (c *Client) Upgrade() {
 			if p.status != 200 {
 				c.T.Fatalf("poll before the upgrade = %d %q", p.status, p.body)
 			}
-			c.Initial = append(c.Initial, decodePayload(c.T, p.body)...)
+			c.Initial = append(c.Initial, c.decode(p.contentType, p.body)...)
 			continue
 		default:
 		}
@@ -296,7 +339,7 @@ func (c *Client) Upgrade() {
 	if p.status != 200 {
 		c.T.Fatalf("poll during the upgrade = %d %q", p.status, p.body)
 	}
-	pkts := decodePayload(c.T, p.body)
+	pkts := c.decode(p.contentType, p.body)
 	if n := len(pkts); n == 0 || pkts[n-1].Type != packet.Noop {
 		c.T.Fatalf("poll during the upgrade = %q, want it to end with a noop", p.body)
 	}
@@ -306,7 +349,53 @@ func (c *Client) Upgrade() {
 }
 
 // PollQuery is the query of the session's polling requests.
-func (c *Client) PollQuery() string { return "EIO=4&transport=polling&sid=" + c.SID }
+func (c *Client) PollQuery() string { return c.eio() + "&transport=polling&sid=" + c.SID + c.Query }
+
+func (c *Client) eio() string {
+	if c.V3 {
+		return "EIO=3"
+	}
+	return "EIO=4"
+}
+
+// decode decodes a poll's response of the given Content-Type.
+func (c *Client) decode(contentType, body string) []packet.Packet {
+	c.T.Helper()
+	if !c.V3 {
+		return decodePayload(c.T, body)
+	}
+	next := packet.NextPayloadV3
+	if contentType == "application/octet-stream" {
+		next = packet.NextBinaryPayloadV3
+	}
+	var out []packet.Packet
+	for rest := []byte(body); rest != nil; {
+		var p packet.Packet
+		var err error
+		if p, rest, err = next(rest); err != nil {
+			c.T.Fatalf("v3 payload %q: %v", body, err)
+		}
+		out = append(out, packet.Packet{Type: p.Type, Binary: p.Binary, Data: append([]byte(nil), p.Data...)})
+	}
+	return out
+}
+
+// Encode encodes packets as the client's POST body and returns it with
+// its Content-Type: v3 sends a binary payload when a packet is binary,
+// unless the client asked for base64 (b64).
+func (c *Client) Encode(pkts []packet.Packet) (string, string) {
+	if !c.V3 {
+		return string(packet.AppendPayload(nil, pkts)), "text/plain;charset=UTF-8"
+	}
+	binary := false
+	for _, p := range pkts {
+		binary = binary || p.Binary
+	}
+	if binary && !strings.Contains(c.Query, "b64") {
+		return string(packet.AppendBinaryPayloadV3(nil, pkts)), "application/octet-stream"
+	}
+	return string(packet.AppendPayloadV3(nil, pkts)), "text/plain;charset=UTF-8"
+}
 
 func decodePayload(t testing.TB, body string) []packet.Packet {
 	t.Helper()
@@ -346,15 +435,20 @@ func WSRead(t testing.TB, ws *gws.Conn) string {
 func (c *Client) Send(pkts ...packet.Packet) {
 	c.T.Helper()
 	if c.WS == nil {
-		if status, body := c.E.Post(c.PollQuery(), string(packet.AppendPayload(nil, pkts))); status != 200 || body != "ok" {
-			c.T.Fatalf("POST = %d %q, want 200 ok", status, body)
+		payload, ct := c.Encode(pkts)
+		resp, body := c.E.Request(context.Background(), "POST", c.PollQuery(), payload, http.Header{"Content-Type": {ct}})
+		if resp.StatusCode != 200 || body != "ok" {
+			c.T.Fatalf("POST = %d %q, want 200 ok", resp.StatusCode, body)
 		}
 		return
 	}
 	for _, p := range pkts {
 		typ := gws.TextMessage
 		data := packet.AppendText(nil, p)
-		if p.Binary {
+		switch {
+		case p.Binary && c.V3:
+			typ, data = gws.BinaryMessage, append([]byte{byte(p.Type)}, p.Data...)
+		case p.Binary:
 			typ, data = gws.BinaryMessage, p.Data
 		}
 		if err := c.WS.WriteMessage(typ, data); err != nil {
@@ -373,17 +467,21 @@ func (c *Client) Recv() []packet.Packet {
 		return out
 	}
 	if c.WS == nil {
-		status, body := c.E.Get(c.PollQuery())
-		if status != 200 {
-			c.T.Fatalf("GET = %d %q", status, body)
+		resp, body := c.E.Request(context.Background(), "GET", c.PollQuery(), "", nil)
+		if resp.StatusCode != 200 {
+			c.T.Fatalf("GET = %d %q", resp.StatusCode, body)
 		}
-		return decodePayload(c.T, body)
+		return c.decode(resp.Header.Get("Content-Type"), body)
 	}
 	typ, data, err := c.WS.ReadMessage()
 	if err != nil {
 		c.T.Fatalf("websocket read: %v", err)
 	}
-	p, err := packet.DecodeFrame(data, typ == gws.BinaryMessage)
+	decode := packet.DecodeFrame
+	if c.V3 {
+		decode = packet.DecodeFrameV3
+	}
+	p, err := decode(data, typ == gws.BinaryMessage)
 	if err != nil {
 		c.T.Fatalf("frame %q: %v", data, err)
 	}

@@ -4,12 +4,17 @@
 //
 //	go run ./interop/protocolserver -suite engineio   # Engine.IO v4 suite
 //	go run ./interop/protocolserver -suite socketio   # Socket.IO v5 suite
+//	go run ./interop/protocolserver -suite engineio3  # Engine.IO v3 suite
 //
 // Both use pingInterval 300 ms, pingTimeout 200 ms, maxPayload 1000000 and
 // CORS for any origin.
 //
 // With -suite engineio it is an Engine.IO server on /engine.io/ that
 // echoes every message back as it came (text or binary).
+//
+// With -suite engineio3 it is the same server with AllowEIO3 set (the v4
+// suite expects a request without EIO to fail, which AllowEIO3 takes for
+// revision 3).
 //
 // With -suite socketio it is a Socket.IO server on /socket.io/ with
 // connectTimeout 1 s and the namespaces "/" and "/custom": each socket is
@@ -37,14 +42,14 @@ import (
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:3000", "address to listen on")
-	suite := flag.String("suite", "engineio", "which suite to serve: engineio or socketio")
+	suite := flag.String("suite", "engineio", "which suite to serve: engineio, engineio3 or socketio")
 	flag.Parse()
 
 	var handler http.Handler
 	var shutdown func(context.Context) error
 	switch *suite {
-	case "engineio":
-		srv := engineioServer()
+	case "engineio", "engineio3":
+		srv := engineioServer(*suite == "engineio3")
 		mux := http.NewServeMux()
 		mux.Handle("/engine.io/", srv)
 		handler, shutdown = mux, srv.Shutdown
@@ -54,7 +59,7 @@ func main() {
 		mux.Handle("/socket.io/", srv)
 		handler, shutdown = mux, srv.Shutdown
 	default:
-		fmt.Fprintf(os.Stderr, "protocolserver: unknown suite %q (want engineio or socketio)\n", *suite)
+		fmt.Fprintf(os.Stderr, "protocolserver: unknown suite %q (want engineio, engineio3 or socketio)\n", *suite)
 		os.Exit(2)
 	}
 
@@ -114,11 +119,13 @@ func socketioServer() *socketio.Server {
 	return srv
 }
 
-// engineioServer is the reference configuration of the Engine.IO v4 suite.
-func engineioServer() *engineio.Server {
+// engineioServer is the reference configuration of the Engine.IO v4
+// suite, or with eio3 of the v3 suite.
+func engineioServer(eio3 bool) *engineio.Server {
 	echo := engineio.HandlerFunc(func(s *engineio.Session) engineio.SessionHandler {
 		return engineio.SessionFuncs{Message: func(m engineio.Message) { s.Send(m) }}
 	})
 	opts := suiteEngineOptions()
+	opts.AllowEIO3 = eio3
 	return engineio.NewServer(echo, &opts)
 }
