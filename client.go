@@ -31,6 +31,9 @@ type client struct {
 	srv *Server
 	es  *engineio.Session
 	dec parser.Decoder // used only from OnMessage
+	// v4 marks a client of Socket.IO protocol v4, the one socket.io-client
+	// 2.x speaks over Engine.IO v3 (protocol.go); never changes.
+	v4 bool
 
 	mu     sync.Mutex
 	closed bool // guarded by mu
@@ -100,7 +103,7 @@ func (c *client) idleLocked() {
 }
 
 func newClient(srv *Server, es *engineio.Session) *client {
-	return &client{srv: srv, es: es, dec: srv.cfg.Parser.NewDecoder()}
+	return &client{srv: srv, es: es, dec: srv.cfg.Parser.NewDecoder(), v4: es.Protocol() == 3}
 }
 
 // startConnectTimeout closes the connection if it joins no namespace in
@@ -144,6 +147,9 @@ func (c *client) OnMessage(m engineio.Message) {
 	}
 	if p == nil {
 		return
+	}
+	if c.v4 {
+		fromV4(p)
 	}
 	if p.Type == parser.Ack {
 		if s := c.socketFor(p.Namespace); s != nil {
@@ -284,6 +290,7 @@ func (c *client) connect(name string, auth json.RawMessage) {
 	}
 	n := c.srv.lookup(name, auth)
 	if n == nil {
+		// An object, whatever the protocol, as in the reference.
 		c.writePacket(&parser.Packet{Type: parser.ConnectError, Namespace: name, Data: []byte(`{"message":"Invalid namespace"}`)}, false, false)
 		return
 	}

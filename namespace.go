@@ -236,7 +236,11 @@ func (n *Namespace) add(c *client, auth json.RawMessage) {
 		if errors.As(err, &ce) {
 			ce = &ConnectError{Message: ce.Message, Data: ce.Data}
 		}
-		c.writePacket(&parser.Packet{Type: parser.ConnectError, Namespace: n.name, Data: connectErrorJSON(ce)}, false, false)
+		data := connectErrorJSON(ce)
+		if c.v4 {
+			data = errorJSONV4(ce)
+		}
+		c.writePacket(&parser.Packet{Type: parser.ConnectError, Namespace: n.name, Data: data}, false, false)
 		return
 	}
 	n.mu.Lock()

@@ -34,6 +34,10 @@ type Options struct {
 	MaxHTTPBufferSize int64
 	Transports        []Transport // the enabled transports; default Polling and WebSocket
 	DisableUpgrades   bool        // keep polling clients on polling; default false
+	// AllowEIO3 also serves socket.io-client 1.x and 2.x: Engine.IO v3
+	// and Socket.IO protocol v4, on the same path as today's clients.
+	// Default false, as in the reference.
+	AllowEIO3 bool
 	// AllowRequest, if set, is asked about every handshake: an error
 	// refuses it (403). Origins are not checked otherwise, CORS or not:
 	// AllowOrigins(...) checks them, on both transports.
@@ -117,6 +121,7 @@ func (o *Options) engineOptions() engineio.Options {
 		MaxHTTPBufferSize:          o.MaxHTTPBufferSize,
 		Transports:                 o.Transports,
 		DisableUpgrades:            o.DisableUpgrades,
+		AllowEIO3:                  o.AllowEIO3,
 		AllowRequest:               o.AllowRequest,
 		CORS:                       o.CORS,
 		Cookie:                     o.Cookie,

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ab218a8d/socketio/engineio"
+	"github.com/ab218a8d/socketio/parser"
 )
 
 // Server is a Socket.IO server. It is an http.Handler: mount it where
@@ -339,6 +340,11 @@ func (srv *Server) openSession(es *engineio.Session) engineio.SessionHandler {
 		return c
 	}
 	c.startConnectTimeout()
+	if c.v4 {
+		// Protocol v4 connects every client to the main namespace at
+		// once, whatever namespace it asked for.
+		c.push(&parser.Packet{Type: parser.Connect, Namespace: "/"})
+	}
 	return c
 }
 

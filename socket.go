@@ -121,7 +121,11 @@ func newSocket(n *Namespace, c *client, auth json.RawMessage) *Socket {
 	if string(auth) != a {
 		a = string(auth)
 	}
-	return &Socket{id: id.New(), nsp: n, client: c, issued: time.Now().UnixNano(), auth: a}
+	sid := id.New()
+	if c.v4 {
+		sid = socketIDV4(n.name, c.es.ID())
+	}
+	return &Socket{id: sid, nsp: n, client: c, issued: time.Now().UnixNano(), auth: a}
 }
 
 // ID returns the socket's id: 20 URL-safe characters, distinct from the
@@ -538,7 +542,11 @@ func (s *Socket) onConnect() {
 	s.connected.Store(true)
 	s.mu.Unlock()
 	s.Join(s.id)
-	s.client.writePacket(&parser.Packet{Type: parser.Connect, Namespace: s.nsp.name, Data: []byte(`{"sid":"` + s.id + `"}`)}, false, false)
+	p := &parser.Packet{Type: parser.Connect, Namespace: s.nsp.name}
+	if !s.client.v4 { // protocol v4's CONNECT has no payload
+		p.Data = []byte(`{"sid":"` + s.id + `"}`)
+	}
+	s.client.writePacket(p, false, false)
 }
 
 // onPacket acts on a packet from the client for this socket.
