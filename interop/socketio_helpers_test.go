@@ -21,6 +21,8 @@ import (
 
 	socketio "github.com/ab218a8d/socketio"
 	"github.com/ab218a8d/socketio/engineio"
+	"github.com/ab218a8d/socketio/parser"
+	"github.com/ab218a8d/socketio/parser/msgpack"
 )
 
 // The helpers of the Socket.IO interop tests (socketio_test.go): a
@@ -36,6 +38,26 @@ var sioModesPair = modes[:2]
 func sioOptions() *socketio.Options {
 	b := baseOptions()
 	return &socketio.Options{PingInterval: b.PingInterval, PingTimeout: b.PingTimeout}
+}
+
+// sioParser is the parser of a test's server and of its client.
+type sioParser struct {
+	js     string        // the client script's "parser": "" the default, "msgpack"
+	server parser.Parser // the server's; nil: the default
+}
+
+var (
+	sioDefault = sioParser{}
+	// sioMsgpack is socket.io-msgpack-parser on the client and
+	// parser/msgpack on the server.
+	sioMsgpack = sioParser{js: "msgpack", server: &msgpack.Parser{}}
+)
+
+// options are sioOptions with the parser.
+func (p sioParser) options() *socketio.Options {
+	o := sioOptions()
+	o.Parser = p.server
+	return o
 }
 
 // sioServer is a socketio.Server mounted at /socket.io/ on a loopback port.
@@ -91,6 +113,7 @@ type sioConfig struct {
 	URL         string   `json:"url"`
 	Transports  []string `json:"transports,omitempty"`
 	WaitUpgrade bool     `json:"waitUpgrade,omitempty"`
+	Parser      string   `json:"parser,omitempty"` // "msgpack": socket.io-msgpack-parser
 	Scenario    string   `json:"scenario"`
 	Params      any      `json:"params,omitempty"`
 	TimeoutMs   int      `json:"timeoutMs,omitempty"`

@@ -34,7 +34,9 @@ func sioForModes(t *testing.T, ms []mode, f func(t *testing.T, m mode)) {
 // TestSocketIONamespaces: one Manager, sockets on "/" and "/custom"
 // multiplexed over one Engine.IO session, with distinct ids; "/" leaves
 // while "/custom" goes on.
-func TestSocketIONamespaces(t *testing.T) {
+func TestSocketIONamespaces(t *testing.T) { testSocketIONamespaces(t, sioDefault) }
+
+func testSocketIONamespaces(t *testing.T, p sioParser) {
 	sioForModes(t, modes, func(t *testing.T, m mode) {
 		type joined struct {
 			nsp, id   string
@@ -44,7 +46,7 @@ func TestSocketIONamespaces(t *testing.T) {
 		}
 		connected := make(chan joined, 8)
 		left := make(chan string, 8)
-		ts := startSIOServer(t, sioOptions(), func(srv *socketio.Server) {
+		ts := startSIOServer(t, p.options(), func(srv *socketio.Server) {
 			onConnection := func(s *socketio.Socket) {
 				es := s.Conn()
 				connected <- joined{s.Namespace().Name(), s.ID(), es, es.Transport(), es.Upgraded()}
@@ -58,7 +60,7 @@ func TestSocketIONamespaces(t *testing.T) {
 			srv.OnConnection(onConnection)
 			srv.Of("/custom").OnConnection(onConnection)
 		})
-		c := startSIOClient(t, ts, m, sioConfig{Scenario: "namespaces"})
+		c := startSIOClient(t, ts, m, sioConfig{Parser: p.js, Scenario: "namespaces"})
 		c.finish(t)
 		checkSIOOpen(t, c, m, "c")
 
@@ -212,12 +214,14 @@ func TestSocketIODynamicNamespaces(t *testing.T) {
 // and the query and headers as the server's Handshake has them; a
 // middleware refusal with a ConnectError with data, and with a plain
 // error.
-func TestSocketIOAuth(t *testing.T) {
+func TestSocketIOAuth(t *testing.T) { testSocketIOAuth(t, sioDefault) }
+
+func testSocketIOAuth(t *testing.T, p sioParser) {
 	goodAuth := map[string]any{"token": "good", "user": "ünïcödé ✓", "n": 1.5, "list": []any{1, "two", nil, true}, "nested": map[string]any{"a": map[string]any{"b": "c"}}}
 	refusal := map[string]any{"code": 42, "hint": "use the good token", "details": map[string]any{"list": []any{1, "two", true, nil}}}
 	sioForModes(t, sioModesPair, func(t *testing.T, m mode) {
 		var calls sioRecorder
-		ts := startSIOServer(t, sioOptions(), func(srv *socketio.Server) {
+		ts := startSIOServer(t, p.options(), func(srv *socketio.Server) {
 			srv.Use(func(s *socketio.Socket) error {
 				calls.add("first " + string(s.Handshake().Auth))
 				return nil
@@ -249,7 +253,7 @@ func TestSocketIOAuth(t *testing.T) {
 			srv.Of("/plain").Use(func(s *socketio.Socket) error { return errors.New("plain failure") })
 			srv.Of("/plain").OnConnection(func(s *socketio.Socket) { t.Errorf("server: /plain connected despite its middleware") })
 		})
-		c := startSIOClient(t, ts, m, sioConfig{Scenario: "auth", Params: map[string]any{
+		c := startSIOClient(t, ts, m, sioConfig{Parser: p.js, Scenario: "auth", Params: map[string]any{
 			"goodAuth": goodAuth, "badAuth": map[string]any{"token": "bad"}, "query": "q-1", "header": "yes",
 		}})
 		c.finish(t)
@@ -291,7 +295,9 @@ func TestSocketIOAuth(t *testing.T) {
 // the server's Timeout(..).Emit with an AckHandler, EmitWithAck, and an
 // Emit with a func(Args, error), answered by the client with several
 // arguments, or none.
-func TestSocketIOEmitsAndAcks(t *testing.T) {
+func TestSocketIOEmitsAndAcks(t *testing.T) { testSocketIOEmitsAndAcks(t, sioDefault) }
+
+func testSocketIOEmitsAndAcks(t *testing.T, p sioParser) {
 	echoArgs := []any{1, "two", map[string]any{"three": []any{3, 3.5}}, nil, true, "ünïcödé ✓ 🎉", -0.25, map[string]any{}, []any{}}
 	askReply := []any{"a1", 2, map[string]any{"three": true}, []any{4, nil}}
 	ask2Reply := []any{"b1", "b2"}
@@ -304,7 +310,7 @@ func TestSocketIOEmitsAndAcks(t *testing.T) {
 		reacked := make(chan error, 4)
 		results := make(chan served, 1)
 		gone := make(chan string, 4)
-		ts := startSIOServer(t, sioOptions(), func(srv *socketio.Server) {
+		ts := startSIOServer(t, p.options(), func(srv *socketio.Server) {
 			srv.OnConnection(func(s *socketio.Socket) {
 				s.On("echo", func(e *socketio.Event) {
 					vals, err := e.Values()
@@ -364,7 +370,7 @@ func TestSocketIOEmitsAndAcks(t *testing.T) {
 				s.OnDisconnect(func(r socketio.DisconnectReason, _ error) { gone <- r.String() })
 			})
 		})
-		c := startSIOClient(t, ts, m, sioConfig{Scenario: "emits", Params: map[string]any{
+		c := startSIOClient(t, ts, m, sioConfig{Parser: p.js, Scenario: "emits", Params: map[string]any{
 			"echoArgs": echoArgs, "askReply": askReply, "ask2Reply": ask2Reply,
 		}})
 		c.finish(t)
@@ -410,7 +416,9 @@ func TestSocketIOEmitsAndAcks(t *testing.T) {
 // in events and in acknowledgements, and in a broadcast: Buffers,
 // Uint8Arrays and ArrayBuffers from the client; []byte in maps, slices and
 // struct fields from the server.
-func TestSocketIOBinary(t *testing.T) {
+func TestSocketIOBinary(t *testing.T) { testSocketIOBinary(t, sioDefault) }
+
+func testSocketIOBinary(t *testing.T, p sioParser) {
 	all := make([]byte, 256)
 	for i := range all {
 		all[i] = byte(i)
@@ -457,7 +465,7 @@ func TestSocketIOBinary(t *testing.T) {
 		received := make(chan any, 1)
 		acked := make(chan any, 1)
 		errs := make(chan error, 8)
-		ts := startSIOServer(t, sioOptions(), func(srv *socketio.Server) {
+		ts := startSIOServer(t, p.options(), func(srv *socketio.Server) {
 			srv.OnConnection(func(s *socketio.Socket) {
 				s.On("bin", func(e *socketio.Event) {
 					vals, err := e.Values()
@@ -495,7 +503,7 @@ func TestSocketIOBinary(t *testing.T) {
 				})
 			})
 		})
-		c := startSIOClient(t, ts, m, sioConfig{Scenario: "binary", Params: map[string]any{"binArgs": args(true), "sbinReply": sbinReply}})
+		c := startSIOClient(t, ts, m, sioConfig{Parser: p.js, Scenario: "binary", Params: map[string]any{"binArgs": args(true), "sbinReply": sbinReply}})
 		c.finish(t)
 		checkSIOOpen(t, c, m, "c")
 
@@ -527,7 +535,9 @@ func TestSocketIOBinary(t *testing.T) {
 // TestSocketIORooms: four clients in rooms; exactly who gets each of the
 // server's broadcasts: a socket's To, Except, Broadcast and To(id), which
 // leave the sender out; the server's To, In and Except; a room left.
-func TestSocketIORooms(t *testing.T) {
+func TestSocketIORooms(t *testing.T) { testSocketIORooms(t, sioDefault) }
+
+func testSocketIORooms(t *testing.T, p sioParser) {
 	clients := []map[string]any{
 		{"name": "A", "rooms": []string{"r1"}},
 		{"name": "B", "rooms": []string{"r1", "r2"}},
@@ -545,7 +555,7 @@ func TestSocketIORooms(t *testing.T) {
 		byName := map[string]*socketio.Socket{}
 		errs := make(chan error, 32)
 		roomsOfB := make(chan []string, 1)
-		ts := startSIOServer(t, sioOptions(), func(srv *socketio.Server) {
+		ts := startSIOServer(t, p.options(), func(srv *socketio.Server) {
 			srv.OnConnection(func(s *socketio.Socket) {
 				s.On("join", func(e *socketio.Event) {
 					var j struct {
@@ -607,7 +617,7 @@ func TestSocketIORooms(t *testing.T) {
 				})
 			})
 		})
-		c := startSIOClient(t, ts, m, sioConfig{Scenario: "rooms", Params: map[string]any{"clients": clients}})
+		c := startSIOClient(t, ts, m, sioConfig{Parser: p.js, Scenario: "rooms", Params: map[string]any{"clients": clients}})
 		c.finish(t)
 		for _, cl := range clients {
 			name := cl["name"].(string)

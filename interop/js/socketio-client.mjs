@@ -20,6 +20,8 @@
 //	scenario     see the scenarios object below
 //	params       the scenario's parameters
 //	timeoutMs    hard limit for the whole run (default 10000)
+//	parser       "msgpack": every Manager uses socket.io-msgpack-parser;
+//	             omitted: the default parser
 //
 // Values: binary data is reported as {"$bin": "<hex>"} (with "$type" for
 // anything but a Buffer), and params may hold {"$bin": "<hex>", "as":
@@ -35,6 +37,7 @@
 
 import { Manager } from "socket.io-client";
 import { Socket as Engine } from "engine.io-client";
+import msgpackParser from "socket.io-msgpack-parser";
 import { readFileSync, writeSync } from "node:fs";
 
 let raw = process.argv[2] ?? process.env.SIO_CLIENT_CONFIG;
@@ -179,6 +182,8 @@ function managerOptions(extra) {
     ...extra,
   };
   if (cfg.transports) o.transports = cfg.transports;
+  if (cfg.parser === "msgpack") o.parser = msgpackParser;
+  else if (cfg.parser) throw new Error(`unknown parser ${cfg.parser}`);
   return o;
 }
 
