@@ -19,6 +19,8 @@ import (
 
 	"github.com/ab218a8d/socketio/client"
 	eio "github.com/ab218a8d/socketio/engineio/client"
+	"github.com/ab218a8d/socketio/parser"
+	"github.com/ab218a8d/socketio/parser/msgpack"
 )
 
 // The tests in this file run the Go client (package client) against the
@@ -66,6 +68,26 @@ func gcOptions(m gcMode) *client.Options {
 		ReconnectionDelayMax: 500 * time.Millisecond,
 		Engine:               eio.Options{Transports: m.transports},
 	}
+}
+
+// gcParser is the parser of a test's node server and of its Go client.
+type gcParser struct {
+	server nodeServerConfig
+	client parser.Parser // nil: the default
+}
+
+var (
+	gcDefault = gcParser{}
+	// gcMsgpack is socket.io-msgpack-parser on the server and
+	// parser/msgpack on the client.
+	gcMsgpack = gcParser{server: nodeServerConfig{Parser: "msgpack"}, client: &msgpack.Parser{}}
+)
+
+// options are gcOptions with the parser.
+func (p gcParser) options(m gcMode) *client.Options {
+	o := gcOptions(m)
+	o.Parser = p.client
+	return o
 }
 
 // gcManager makes a Manager for srv. The test closes it with gcClose; a
@@ -315,9 +337,11 @@ func gcEngine(t *testing.T, s *client.Socket) engineInfo {
 
 // Two namespaces over one Engine.IO connection; auth and query reach the
 // server; the /private middleware's refusal.
-func TestGoClientNamespacesAndAuth(t *testing.T) {
-	gcRun(t, func(t *testing.T, m gcMode, srv *nodeServer) {
-		o := gcOptions(m)
+func TestGoClientNamespacesAndAuth(t *testing.T) { testGoClientNamespacesAndAuth(t, gcDefault) }
+
+func testGoClientNamespacesAndAuth(t *testing.T, p gcParser) {
+	gcRunWith(t, p.server, func(t *testing.T, m gcMode, srv *nodeServer) {
+		o := p.options(m)
 		o.Engine.Query = url.Values{"q": {"v"}}
 		o.Engine.Header = http.Header{"X-Interop": {"go"}}
 		mgr := gcManager(t, srv, o)
@@ -416,7 +440,7 @@ func TestGoClientNamespacesAndAuth(t *testing.T) {
 		}
 
 		// The right token is let in.
-		o2 := gcOptions(m)
+		o2 := p.options(m)
 		o2.Auth = map[string]any{"token": "secret"}
 		o2.NoAutoConnect = true
 		mgr2 := gcManager(t, srv, o2)
@@ -435,9 +459,11 @@ func TestGoClientNamespacesAndAuth(t *testing.T) {
 }
 
 // Emits and acknowledgements both ways, with binary at any depth.
-func TestGoClientEmitsAndAcks(t *testing.T) {
-	gcRun(t, func(t *testing.T, m gcMode, srv *nodeServer) {
-		mgr := gcManager(t, srv, gcOptions(m))
+func TestGoClientEmitsAndAcks(t *testing.T) { testGoClientEmitsAndAcks(t, gcDefault) }
+
+func testGoClientEmitsAndAcks(t *testing.T, p gcParser) {
+	gcRunWith(t, p.server, func(t *testing.T, m gcMode, srv *nodeServer) {
+		mgr := gcManager(t, srv, p.options(m))
 		s := mgr.Socket("/", nil)
 		echoes := newGCRecorder[*client.Event]()
 		s.On("echo", echoes.add)

@@ -44,6 +44,7 @@ type nodeServerConfig struct {
 	ConnectTimeout    time.Duration
 	AllowUpgrades     *bool
 	UpgradeTimeout    time.Duration
+	Parser            string // "msgpack": socket.io-msgpack-parser; "": the default
 }
 
 // arg returns the script's JSON config for listening on port.
@@ -66,6 +67,9 @@ func (c nodeServerConfig) arg(port int) string {
 	}
 	if c.AllowUpgrades != nil {
 		m["allowUpgrades"] = *c.AllowUpgrades
+	}
+	if c.Parser != "" {
+		m["parser"] = c.Parser
 	}
 	b, err := json.Marshal(m)
 	if err != nil {

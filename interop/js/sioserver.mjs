@@ -18,6 +18,8 @@
 //	connectTimeout     ms a client has to join a namespace
 //	allowUpgrades      bool
 //	upgradeTimeout     ms
+//	parser             "msgpack": socket.io-msgpack-parser; missing: the
+//	                   default parser
 //
 // Values: binary data (Buffer, ArrayBuffer, typed arrays) is written as
 // {"$binary": "<base64>"} at any depth; commands' args may hold the same
@@ -80,6 +82,7 @@ import { createServer } from "node:http";
 import { writeSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { Server } from "socket.io";
+import msgpackParser from "socket.io-msgpack-parser";
 
 process.on("uncaughtException", (err) => print({ event: "error", message: describe(err) }));
 process.on("unhandledRejection", (err) => print({ event: "error", message: describe(err) }));
@@ -136,6 +139,8 @@ const opts = { serveClient: false };
 for (const k of ["pingInterval", "pingTimeout", "maxHttpBufferSize", "transports", "connectTimeout", "allowUpgrades", "upgradeTimeout"]) {
   if (cfg[k] !== undefined && cfg[k] !== null) opts[k] = cfg[k];
 }
+if (cfg.parser === "msgpack") opts.parser = msgpackParser;
+else if (cfg.parser) throw new Error(`unknown parser ${cfg.parser}`);
 
 const httpServer = createServer();
 const io = new Server(httpServer, opts);
