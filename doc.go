@@ -81,6 +81,23 @@
 // the reference's reason text. Its Context is cancelled, and pending
 // acknowledgements get ErrDisconnected.
 //
+// # Older clients and other parsers
+//
+// With Options.AllowEIO3, socket.io-client 1.x and 2.x connect as well:
+// Engine.IO v3 underneath (package engineio) and Socket.IO protocol v4
+// above, beside today's clients on the same path. Such a client is in the
+// main namespace as soon as it connects, passes its auth as the query
+// string of a namespace, gets a refusal's data (or its message) as the
+// error, and has the ids the reference gives it: the Engine.IO session's
+// id in "/", "<namespace>#<session id>" in the others. Handlers see no
+// difference, and a broadcast reaches both kinds.
+//
+// Options.Parser replaces the default JSON parser, for every connection
+// of the server: parser/msgpack speaks socket.io-msgpack-parser's format.
+// A parser that implements parser.Appender (both of this module's do)
+// encodes a socket's emits into buffers the emit path reuses; a broadcast
+// is encoded once by the parser and framed once for all recipients.
+//
 // # Scaling
 //
 // Rooms and broadcasts go through the namespace's adapter (package

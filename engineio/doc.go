@@ -1,5 +1,7 @@
 // Package engineio is an Engine.IO v4 server: the transport layer under
-// Socket.IO, wire-compatible with the official engine.io-client 6.x.
+// Socket.IO, wire-compatible with the official engine.io-client 6.x, and
+// with Options.AllowEIO3 with engine.io-client 3.x as well (Engine.IO v3,
+// the transport of socket.io-client 1.x and 2.x).
 //
 // # Overview
 //
@@ -30,6 +32,22 @@
 // PingInterval and closes a session whose pong does not come within
 // PingTimeout. Refused requests get the reference's status, error code and
 // message (see ErrorCode).
+//
+// # Engine.IO v3 and JSONP
+//
+// With Options.AllowEIO3, a handshake whose EIO parameter is not 4 opens
+// a session of revision 3 (Session.Protocol), on the same path as v4
+// ones. It differs on the wire only: polling payloads prefix each packet
+// with its length in UTF-16 code units, binary goes in binary payloads
+// (or base64 with b64=1), binary WebSocket frames start with their type
+// byte, and the client pings while the server answers with pongs and
+// closes a session that has not pinged for PingInterval + PingTimeout.
+// A polling handshake with a j parameter (of either revision) opens a
+// JSONP session: each poll is answered with a script that calls
+// ___eio[j], and POSTs are forms whose field d holds the payload. The
+// session's codecs are chosen by its handshake; a later request of the
+// other revision is refused. The handler sees the same Session and
+// Messages whatever the revision.
 //
 // # The seam with the layer above
 //

@@ -392,3 +392,43 @@ func urlEncode(s string) string {
 	}
 	return b.String()
 }
+
+// TestV3PayloadLimits checks that MaxHTTPBufferSize bounds v3 bodies of
+// every kind, whatever lengths they announce, as it bounds v4 ones.
+func TestV3PayloadLimits(t *testing.T) {
+	bubble(t, func(t *testing.T) {
+		e := newEnv(t, &engineio.Options{AllowEIO3: true, MaxHTTPBufferSize: 100})
+		c := e.ConnectV3(polling, "")
+		big := "101:4" + strings.Repeat("x", 100)
+		if status, _ := e.Post(c.PollQuery(), big); status != 413 {
+			t.Errorf("text POST of %d bytes = %d, want 413", len(big), status)
+		}
+		bin := "\x01\x01\x00\x01\xff\x04" + strings.Repeat("\x00", 101)
+		resp, _ := e.Request(context.Background(), "POST", c.PollQuery(), bin, http.Header{"Content-Type": {"application/octet-stream"}})
+		if resp.StatusCode != 413 {
+			t.Errorf("binary POST of %d bytes = %d, want 413", len(bin), resp.StatusCode)
+		}
+		e.rec.wantOpen(t, c.SID)
+		if got := e.rec.received(c.SID); len(got) != 0 {
+			t.Errorf("delivered %d messages from refused bodies", len(got))
+		}
+		// A length that claims more than the body holds is an error, not
+		// an allocation.
+		if status, _ := e.Post(c.PollQuery(), "99999999:4x"); status != 400 {
+			t.Errorf("lying length = %d, want 400", status)
+		}
+		e.rec.wantClosed(t, c.SID, engineio.ReasonParseError)
+	})
+	bubble(t, func(t *testing.T) {
+		e := newEnv(t, &engineio.Options{AllowEIO3: true, MaxHTTPBufferSize: 100})
+		e.Get("EIO=3&transport=polling&j=1")
+		e.rec.mu.Lock()
+		sid := e.rec.sessions[0].ID()
+		e.rec.mu.Unlock()
+		form := "d=" + strings.Repeat("x", 100)
+		if status, _ := e.Post("EIO=3&transport=polling&j=1&sid="+sid, form); status != 413 {
+			t.Errorf("JSONP POST of %d bytes = %d, want 413", len(form), status)
+		}
+		e.rec.wantOpen(t, sid)
+	})
+}

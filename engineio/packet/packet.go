@@ -12,6 +12,9 @@
 //     0x1e, and a binary message is written as 'b' followed by its data in
 //     standard base64, with no type digit.
 //
+// Revision 3 (EIO=3), used by socket.io 1.x and 2.x clients, has its own
+// functions, named with V3 (v3.go).
+//
 // The functions are stateless and safe for concurrent use. Decoders never
 // retain the slice they are given unless they say so.
 package packet
