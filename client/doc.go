@@ -18,6 +18,9 @@
 // Handlers are in the style of the server package's: an Event carries its
 // arguments, decoded on demand (Bind, Decode, Typed), and acknowledges
 // with Ack; binary ([]byte) may sit anywhere in what is sent or received.
+// Options.Parser chooses the wire format, the default JSON parser or
+// parser/msgpack, to match the server's. The client speaks Engine.IO v4
+// and Socket.IO v5 only (servers of socket.io 3.x and 4.x).
 //
 // # Connection life cycle
 //

@@ -52,8 +52,10 @@ type Options struct {
 	// socket that never connected connects when it first emits.
 	NoAutoConnect bool
 
-	// Parser encodes and decodes Socket.IO packets. Default
-	// parser.Default, the reference's JSON parser.
+	// Parser encodes and decodes Socket.IO packets; it must be the
+	// server's. Default parser.Default, the reference's JSON parser;
+	// &msgpack.Parser{} (package parser/msgpack) speaks
+	// socket.io-msgpack-parser's format.
 	Parser parser.Parser
 }
 
