@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"testing"
+
+	"github.com/ab218a8d/socketio/internal/jsval"
 )
 
 // checkV3 checks what a v3 decoder returned for one input: only valid
@@ -90,7 +92,7 @@ func FuzzBinaryPayloadV3(f *testing.F) {
 			if !p.Binary && !p.Type.Valid() {
 				t.Fatalf("packet %d: invalid type", i)
 			}
-			if !p.Binary && !bytes.Equal(p.Data, appendValid(nil, p.Data)) {
+			if !p.Binary && !bytes.Equal(p.Data, jsval.AppendValid(nil, p.Data)) {
 				t.Fatalf("packet %d: invalid UTF-8 %q", i, p.Data)
 			}
 		}

@@ -29,6 +29,8 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"unicode/utf8"
+
+	"github.com/ab218a8d/socketio/internal/jsval"
 )
 
 // AppendTextV3 appends p in its Engine.IO v3 text form: the type digit and
@@ -113,38 +115,7 @@ func DecodeFrameV3(b []byte, binary bool) (Packet, error) {
 // UTF-16 code units), not U+FFFD, U+FFFD, 'A'. An empty b yields
 // (utf8.RuneError, 0).
 func DecodeRune(b []byte) (r rune, size int) {
-	r, size = utf8.DecodeRune(b)
-	if r != utf8.RuneError || size != 1 {
-		return r, size
-	}
-	// Bytes after the lead that can follow it (utf8's accept ranges).
-	need, lo, hi := 0, byte(0x80), byte(0xbf)
-	switch c := b[0]; {
-	case c >= 0xc2 && c <= 0xdf:
-		need = 1
-	case c >= 0xe0 && c <= 0xef:
-		need = 2
-		if c == 0xe0 {
-			lo = 0xa0
-		} else if c == 0xed {
-			hi = 0x9f // no surrogates
-		}
-	case c >= 0xf0 && c <= 0xf4:
-		need = 3
-		if c == 0xf0 {
-			lo = 0x90
-		} else if c == 0xf4 {
-			hi = 0x8f // nothing above U+10FFFF
-		}
-	}
-	// A complete sequence would have decoded, so this stops at need or
-	// before.
-	size = 1
-	for size <= need && size < len(b) && b[size] >= lo && b[size] <= hi {
-		size++
-		lo, hi = 0x80, 0xbf
-	}
-	return utf8.RuneError, size
+	return jsval.DecodeRune(b)
 }
 
 // ascii8 reports whether the first 8 bytes of b are all ASCII.
@@ -427,9 +398,9 @@ func AppendBinaryPayloadV3(dst []byte, packets []Packet) []byte {
 			dst = append(dst, p.Data...)
 			continue
 		}
-		dst = appendDigitBytes(dst, 1+validLen(p.Data))
+		dst = appendDigitBytes(dst, 1+jsval.ValidLen(p.Data))
 		dst = append(dst, 0xff, '0'+byte(p.Type))
-		dst = appendValid(dst, p.Data)
+		dst = jsval.AppendValid(dst, p.Data)
 	}
 	return dst
 }
@@ -441,37 +412,6 @@ func appendDigitBytes(dst []byte, n int) []byte {
 	dst = appendUint(dst, n)
 	for i := start; i < len(dst); i++ {
 		dst[i] -= '0'
-	}
-	return dst
-}
-
-// validLen returns len(appendValid(nil, b)).
-func validLen(b []byte) int {
-	n := 0
-	for len(b) > 0 {
-		r, size := DecodeRune(b)
-		if r == utf8.RuneError {
-			// Invalid, or a valid U+FFFD: 3 bytes either way.
-			n += 3
-		} else {
-			n += size
-		}
-		b = b[size:]
-	}
-	return n
-}
-
-// appendValid appends b with each invalid sequence replaced by U+FFFD.
-func appendValid(dst, b []byte) []byte {
-	for len(b) > 0 {
-		r, size := DecodeRune(b)
-		if r == utf8.RuneError {
-			// Invalid, or a valid U+FFFD, which this rewrites as is.
-			dst = append(dst, "\uFFFD"...)
-		} else {
-			dst = append(dst, b[:size]...)
-		}
-		b = b[size:]
 	}
 	return dst
 }

@@ -8,12 +8,14 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/ab218a8d/socketio/internal/jsval"
 )
 
 // form returns p's v3 text form with invalid UTF-8 replaced as a reader
 // decodes it: how the differential tables write packets.
 func form(p Packet) string {
-	return string(appendValid(nil, AppendTextV3(nil, p)))
+	return string(jsval.AppendValid(nil, AppendTextV3(nil, p)))
 }
 
 // fromForm builds a packet from its v3 text form, independently of
