@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"unicode/utf8"
 
+	"github.com/ab218a8d/socketio/internal/jsval"
 	"github.com/ab218a8d/socketio/parser"
 )
 
@@ -312,11 +314,11 @@ func (d *decoder) value(depth int) (undefined bool, err error) {
 		}
 	case 0xca:
 		if n, err = d.uint(4); err == nil {
-			d.out = appendNumber(d.out, float64(math.Float32frombits(uint32(n))))
+			d.out = jsval.AppendNumberJSON(d.out, float64(math.Float32frombits(uint32(n))))
 		}
 	case 0xcb:
 		if n, err = d.uint(8); err == nil {
-			d.out = appendNumber(d.out, math.Float64frombits(n))
+			d.out = jsval.AppendNumberJSON(d.out, math.Float64frombits(n))
 		}
 	case 0xcc, 0xcd, 0xce, 0xcf:
 		if n, err = d.uint(1 << (c - 0xcc)); err == nil {
@@ -340,7 +342,7 @@ func (d *decoder) value(depth int) (undefined bool, err error) {
 		if err = d.need(9); err == nil && d.src[d.i] == 0 {
 			d.i++
 			n, _ = d.uint(8)
-			d.out = appendDate(d.out, int64(n))
+			d.out = jsval.AppendDateJSON(d.out, jsval.TimeClip(float64(int64(n))))
 		} else if err == nil {
 			err = d.ext(8, depth)
 		}
@@ -373,7 +375,7 @@ func (d *decoder) string(n uint64) error {
 	if err != nil {
 		return err
 	}
-	d.out = appendJSONString(d.out, b)
+	d.out = jsval.AppendStringJSON(d.out, b)
 	return nil
 }
 
@@ -517,7 +519,7 @@ func (d *decoder) key() error {
 		if size == 4 {
 			f = float64(math.Float32frombits(uint32(n)))
 		}
-		d.out = append(appendJSNumber(append(d.out, '"'), f), '"')
+		d.out = append(jsval.AppendNumber(append(d.out, '"'), f), '"')
 		return nil
 	case c == 0xd4:
 		if err := d.need(3); err == nil && d.src[d.i+1] == 0 {
@@ -651,10 +653,10 @@ func (d *decoder) str(at int) (s string, ok bool) {
 	if string(b) == "/" {
 		return "/", true // the common case, without an allocation
 	}
-	if validPrefix(b) == len(b) {
+	if utf8.Valid(b) {
 		return string(b), true
 	}
-	return string(appendReplaced(nil, b, false)), true
+	return string(jsval.AppendValid(nil, b)), true
 }
 
 // undefined reports whether the value at offset at is undefined.
