@@ -3,6 +3,8 @@ package wire
 import (
 	"math"
 	"strconv"
+
+	"github.com/ab218a8d/socketio/internal/jsval"
 )
 
 // AppendMsgpackAsJSON decodes the one msgpack value at the start of msg
@@ -56,7 +58,7 @@ func (d *decoder) value(dst, b []byte, depth int) ([]byte, []byte, error) {
 			return strconv.AppendUint(dst, uint64(c), 10), b[1:], nil
 		case c&0xe0 == 0xa0 && int(c&0x1f) < len(b):
 			n := 1 + int(c&0x1f)
-			return appendJSONString(dst, b[1:n]), b[n:], nil
+			return jsval.AppendStringJSON(dst, b[1:n]), b[n:], nil
 		}
 	}
 	h, b, err := readHead(b)
@@ -73,9 +75,9 @@ func (d *decoder) value(dst, b []byte, depth int) ([]byte, []byte, error) {
 	case kindUint, kindInt:
 		dst = appendInteger(dst, h)
 	case kindFloat:
-		dst = appendJSONNumber(dst, math.Float64frombits(h.u))
+		dst = jsval.AppendNumberJSON(dst, math.Float64frombits(h.u))
 	case kindStr:
-		dst = appendJSONString(dst, b[:h.n])
+		dst = jsval.AppendStringJSON(dst, b[:h.n])
 		b = b[h.n:]
 	case kindBin:
 		if dst, err = d.placeholder(dst, b[:h.n:h.n]); err != nil {
@@ -117,13 +119,13 @@ func appendInteger(dst []byte, h head) []byte {
 		if h.u <= 1<<53 {
 			return strconv.AppendUint(dst, h.u, 10)
 		}
-		return appendJSNumber(dst, float64(h.u))
+		return jsval.AppendNumber(dst, float64(h.u))
 	}
 	v := int64(h.u)
 	if v >= -1<<53 && v <= 1<<53 {
 		return strconv.AppendInt(dst, v, 10)
 	}
-	return appendJSNumber(dst, float64(v))
+	return jsval.AppendNumber(dst, float64(v))
 }
 
 func (d *decoder) placeholder(dst, bin []byte) ([]byte, error) {
@@ -160,12 +162,7 @@ func (d *decoder) ext(dst []byte, h head, p []byte) ([]byte, error) {
 		return d.placeholder(dst, p)
 	}
 	if t, ok := extDate(h.f, h.ext, p); ok {
-		if !t.valid {
-			return append(dst, "null"...), nil
-		}
-		dst = append(dst, '"')
-		dst = t.appendISO(dst)
-		return append(dst, '"'), nil
+		return jsval.AppendDateJSON(dst, t), nil
 	}
 	dst = append(dst, '[')
 	dst = strconv.AppendInt(dst, int64(h.ext), 10)
@@ -293,7 +290,7 @@ func (d *decoder) objectSlow(dst, b []byte, n, depth int) ([]byte, []byte, error
 func (d *decoder) key(dst, b []byte, depth int) ([]byte, []byte, error) {
 	if len(b) > 0 && b[0]&0xe0 == 0xa0 && int(b[0]&0x1f) < len(b) { // fixstr, the usual key
 		n := 1 + int(b[0]&0x1f)
-		return appendJSONString(dst, b[1:n]), b[n:], nil
+		return jsval.AppendStringJSON(dst, b[1:n]), b[n:], nil
 	}
 	dst = append(dst, '"')
 	dst, b, err := d.keyText(dst, b, depth, false)
@@ -320,15 +317,15 @@ func (d *decoder) keyText(dst, b []byte, depth int, inArray bool) ([]byte, []byt
 	case kindUint, kindInt:
 		dst = appendInteger(dst, h)
 	case kindFloat:
-		dst = appendStringNumber(dst, math.Float64frombits(h.u))
+		dst = jsval.AppendNumber(dst, math.Float64frombits(h.u))
 	case kindStr, kindBin: // a Buffer's toString is its UTF-8 text
-		dst = appendEscaped(dst, b[:h.n])
+		dst = jsval.AppendEscaped(dst, b[:h.n])
 		b = b[h.n:]
 	case kindExt:
 		p := b[:h.n]
 		b = b[h.n:]
 		if t, ok := extDate(h.f, h.ext, p); ok {
-			return t.appendString(dst), b, nil
+			return jsval.AppendDateString(dst, t), b, nil
 		}
 		switch {
 		case h.f == 0xd4 && h.ext == 0:
@@ -340,7 +337,7 @@ func (d *decoder) keyText(dst, b []byte, depth int, inArray bool) ([]byte, []byt
 		default:
 			dst = strconv.AppendInt(dst, int64(h.ext), 10)
 			dst = append(dst, ',')
-			dst = appendEscaped(dst, p)
+			dst = jsval.AppendEscaped(dst, p)
 		}
 	case kindArray: // Array#join(",")
 		if depth >= MaxDepth {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/ab218a8d/socketio/internal/jsval"
 	"github.com/tinylib/msgp/msgp"
 )
 
@@ -336,7 +337,7 @@ func (e *encoder) str(dst []byte, i int) ([]byte, int, error) {
 			if r == utf8.RuneError && size == 1 {
 				plain = false
 				n += len(replacement)
-				j += badLen(s[j:])
+				j += jsval.InvalidLen(s[j:])
 				continue
 			}
 			n += size
@@ -396,7 +397,7 @@ func hex4(s []byte) (rune, bool) {
 }
 
 // appendUnescaped appends the value of the inside of a JSON string that
-// str has checked, as escape and badLen sized it.
+// str has checked, as escape and jsval.InvalidLen sized it.
 func appendUnescaped(dst, s []byte) []byte {
 	for j := 0; j < len(s); {
 		c := s[j]
@@ -436,7 +437,7 @@ func appendUnescaped(dst, s []byte) []byte {
 			r, size := utf8.DecodeRune(s[j:])
 			if r == utf8.RuneError && size == 1 {
 				dst = append(dst, replacement...)
-				j += badLen(s[j:])
+				j += jsval.InvalidLen(s[j:])
 				continue
 			}
 			dst = append(dst, s[j:j+size]...)
