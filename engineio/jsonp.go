@@ -10,9 +10,8 @@ package engineio
 import (
 	"bytes"
 	"errors"
-	"unicode/utf8"
 
-	"github.com/ab218a8d/socketio/engineio/packet"
+	"github.com/ab218a8d/socketio/internal/jsval"
 )
 
 // jsonpIndex returns the ASCII digits of j, the index of the client's
@@ -53,68 +52,8 @@ func appendJSONP(dst []byte, index string, payload []byte) []byte {
 	dst = append(dst, "___eio["...)
 	dst = append(dst, index...)
 	dst = append(dst, `]("`...)
-	dst = appendJSString(dst, payload)
+	dst = jsval.AppendScriptEscaped(dst, payload)
 	return append(dst, `");`...)
-}
-
-const lowerHex = "0123456789abcdef"
-
-// appendJSString appends the inside of the string literal
-// JSON.stringify(s) writes, with U+2028 and U+2029 escaped too.
-func appendJSString(dst, s []byte) []byte {
-	start := 0 // s[start:i] is yet to be copied as is
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\' {
-			i++
-			continue
-		}
-		var esc string
-		size := 1
-		switch c {
-		case '"':
-			esc = `\"`
-		case '\\':
-			esc = `\\`
-		case '\b':
-			esc = `\b`
-		case '\f':
-			esc = `\f`
-		case '\n':
-			esc = `\n`
-		case '\r':
-			esc = `\r`
-		case '\t':
-			esc = `\t`
-		default:
-			if c < 0x20 {
-				dst = append(dst, s[start:i]...)
-				dst = append(dst, '\\', 'u', '0', '0', lowerHex[c>>4], lowerHex[c&0xf])
-				i++
-				start = i
-				continue
-			}
-			var r rune
-			r, size = packet.DecodeRune(s[i:])
-			switch r {
-			case '\u2028':
-				esc = `\u2028`
-			case '\u2029':
-				esc = `\u2029`
-			case utf8.RuneError:
-				// Invalid, or a valid U+FFFD, written the same.
-				esc = "\uFFFD"
-			default:
-				i += size
-				continue
-			}
-		}
-		dst = append(dst, s[start:i]...)
-		dst = append(dst, esc...)
-		i += size
-		start = i
-	}
-	return append(dst, s[start:]...)
 }
 
 var (
