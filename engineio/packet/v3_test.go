@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/ab218a8d/socketio/internal/jsval"
 )
@@ -111,38 +110,6 @@ func TestFrameV3(t *testing.T) {
 	for _, in := range [][]byte{{}, {7}, {0xff, 1}} {
 		if _, err := DecodeFrameV3(in, true); !errors.Is(err, ErrInvalidPacket) {
 			t.Errorf("DecodeFrameV3(%x, true) error = %v, want ErrInvalidPacket", in, err)
-		}
-	}
-}
-
-func TestDecodeRune(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		in   string
-		r    rune
-		size int
-	}{
-		{"", utf8.RuneError, 0},
-		{"a", 'a', 1},
-		{"€", '€', 3},
-		{"😀", '😀', 4},
-		{"\uFFFD", utf8.RuneError, 3},
-		{"\xff", utf8.RuneError, 1},
-		{"\x80", utf8.RuneError, 1},
-		{"\xc0\xaf", utf8.RuneError, 1},         // overlong: C0 is never a lead
-		{"\xe2\x82", utf8.RuneError, 2},         // truncated
-		{"\xe2\x82A", utf8.RuneError, 2},        // cut by ASCII
-		{"\xe0\x80\x80", utf8.RuneError, 1},     // overlong: E0 needs A0..BF
-		{"\xed\xa0\x80", utf8.RuneError, 1},     // surrogate: ED needs 80..9F
-		{"\xf0\x9f\x98", utf8.RuneError, 3},     // truncated 4-byte
-		{"\xf0\x9f\x98\xe2", utf8.RuneError, 3}, // cut by a lead
-		{"\xf4\x90\x80\x80", utf8.RuneError, 1}, // above U+10FFFF
-		{"\xf5\x80\x80\x80", utf8.RuneError, 1}, // never a lead
-		{"\xf0\x9f\x98\x80", 0x1f600, 4},
-	}
-	for _, tt := range tests {
-		if r, size := DecodeRune([]byte(tt.in)); r != tt.r || size != tt.size {
-			t.Errorf("DecodeRune(%q) = %U, %d, want %U, %d", tt.in, r, size, tt.r, tt.size)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"sync"
@@ -40,7 +41,13 @@ var loadVectors = sync.OnceValues(func() (*nodeVectors, error) {
 		return nil, err
 	}
 	v := new(nodeVectors)
-	return v, json.Unmarshal(b, v)
+	if err := json.Unmarshal(b, v); err != nil {
+		return nil, err
+	}
+	if len(v.Text) < 30 || len(v.Numbers) < 40 || len(v.Dates) < 20 {
+		return nil, fmt.Errorf("testdata/node.json: %d text, %d number and %d date vectors", len(v.Text), len(v.Numbers), len(v.Dates))
+	}
+	return v, nil
 })
 
 func vectors(t testing.TB) *nodeVectors {
