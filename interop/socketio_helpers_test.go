@@ -150,9 +150,10 @@ func (e sioEvent) num(k string) float64 { f, _ := e.value(k).(float64); return f
 // flag returns field k if it is a boolean, or false.
 func (e sioEvent) flag(k string) bool { b, _ := e.value(k).(bool); return b }
 
-// sioClient is a run of js/socketio-client.mjs.
+// sioClient is a run of js/socketio-client.mjs, or of another script that
+// reports JSON lines as it does (see startScript).
 type sioClient struct {
-	cfg   sioConfig
+	limit time.Duration // the script's own time limit
 	cmd   *exec.Cmd
 	start time.Time
 
@@ -178,11 +179,24 @@ func startSIOClient(t *testing.T, ts *sioServer, m mode, cfg sioConfig) *sioClie
 	if cfg.TimeoutMs == 0 {
 		cfg.TimeoutMs = 10000
 	}
+	return startScript(t, "js/socketio-client.mjs", cfg, cfg.TimeoutMs)
+}
+
+// startScript starts node script with cfg, as JSON, as its argument; the
+// script reports JSON lines as js/socketio-client.mjs does, and ends
+// within timeoutMs. The process is killed, if still running, when the test
+// ends.
+func startScript(t *testing.T, script string, cfg any, timeoutMs int) *sioClient {
+	t.Helper()
 	raw, err := json.Marshal(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &sioClient{cfg: cfg, changed: make(chan struct{}), exited: make(chan struct{})}
+	c := &sioClient{
+		limit:   time.Duration(timeoutMs) * time.Millisecond,
+		changed: make(chan struct{}),
+		exited:  make(chan struct{}),
+	}
 	arg := string(raw)
 	if len(raw) > 64<<10 {
 		// Past 128 kB an argument is refused by execve.
@@ -192,7 +206,7 @@ func startSIOClient(t *testing.T, ts *sioServer, m mode, cfg sioConfig) *sioClie
 		}
 		arg = "@" + file
 	}
-	c.cmd = exec.Command("node", "js/socketio-client.mjs", arg)
+	c.cmd = exec.Command("node", script, arg)
 	c.cmd.Stderr = &c.stderr
 	stdout, err := c.cmd.StdoutPipe()
 	if err != nil {
@@ -284,7 +298,7 @@ func (c *sioClient) finish(t *testing.T) {
 	t.Helper()
 	select {
 	case <-c.exited:
-	case <-time.After(time.Duration(c.cfg.TimeoutMs)*time.Millisecond + 10*time.Second):
+	case <-time.After(c.limit + 10*time.Second):
 		c.kill()
 		<-c.exited
 		t.Fatalf("client: still running after its time limit; output:\n%s", c)
