@@ -429,14 +429,15 @@ const scenarios = {
 
   // rooms: clients params.clients ([{name, rooms}]) join their rooms; the
   // first one asks the server to run its broadcasts; each client reports
-  // the bc events it got once it got the final "flush".
+  // the bc events it got once it got the final "flush": the tag, or [tag,
+  // [rest]] when the event had more arguments.
   async rooms() {
     const clients = [];
     for (const spec of P.clients) {
       const m = await openManager(spec.name);
       const s = socket(m, spec.name, "/");
       const got = [];
-      s.on("bc", (tag) => got.push(tag));
+      s.on("bc", (tag, ...rest) => got.push(rest.length ? [tag, enc(rest)] : tag));
       const flushed = once(s, "flush");
       await connect(s);
       const [joined] = await ack(s, "join", { name: spec.name, rooms: spec.rooms });
