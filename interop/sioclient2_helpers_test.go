@@ -2,6 +2,8 @@ package interop
 
 import (
 	"bytes"
+	"compress/gzip"
+	"compress/zlib"
 	"fmt"
 	"io"
 	"net"
@@ -61,7 +63,9 @@ type httpRecord struct {
 	contentType string // the request's
 	body        []byte // a POST's
 	respType    string // the response's Content-Type
+	respBody    []byte // the response's body, decompressed
 	upgrade     bool   // a WebSocket upgrade
+	aborted     bool   // the client went away before the response
 }
 
 func (r httpRecord) String() string {
@@ -73,7 +77,11 @@ func (r httpRecord) String() string {
 		}
 		body = fmt.Sprintf(" body %q (%d bytes)", b, len(r.body))
 	}
-	return fmt.Sprintf("%s ?%s [%s]%s -> [%s]", r.method, r.query.Encode(), r.contentType, body, r.respType)
+	resp := fmt.Sprintf("[%s] %d bytes", r.respType, len(r.respBody))
+	if r.aborted {
+		resp = "aborted"
+	}
+	return fmt.Sprintf("%s ?%s [%s]%s -> %s", r.method, r.query.Encode(), r.contentType, body, resp)
 }
 
 // httpLog records the requests that reach a handler.
@@ -107,12 +115,44 @@ func (l *httpLog) wrap(h http.Handler) http.Handler {
 			h.ServeHTTP(w, r)
 			return
 		}
-		h.ServeHTTP(w, r)
+		tw := &teeWriter{ResponseWriter: w}
+		h.ServeHTTP(tw, r)
+		rec.aborted = r.Context().Err() != nil
 		// The handler has returned: nothing else writes the header.
 		rec.respType = w.Header().Get("Content-Type")
+		rec.respBody = tw.body.Bytes()
+		var zr io.Reader
+		var err error
+		switch enc := w.Header().Get("Content-Encoding"); enc {
+		case "gzip":
+			zr, err = gzip.NewReader(&tw.body)
+		case "deflate":
+			zr, err = zlib.NewReader(&tw.body)
+		}
+		if zr != nil && err == nil {
+			rec.respBody, err = io.ReadAll(zr)
+		}
+		if err != nil {
+			rec.respBody = []byte("undecodable body: " + err.Error())
+		}
 		l.add(rec)
 	})
 }
+
+// teeWriter keeps a copy of a response's body. Unwrap lets
+// http.ResponseController reach the connection, as the polling handler
+// needs.
+type teeWriter struct {
+	http.ResponseWriter
+	body bytes.Buffer
+}
+
+func (w *teeWriter) Write(p []byte) (int, error) {
+	w.body.Write(p)
+	return w.ResponseWriter.Write(p)
+}
+
+func (w *teeWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (l *httpLog) add(r httpRecord) {
 	l.mu.Lock()
