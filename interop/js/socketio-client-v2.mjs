@@ -59,8 +59,17 @@ function report(obj) {
   if (!finished) writeLine(obj);
 }
 
+// writeLine writes obj as one line, whole: a write to a pipe may take
+// only part of a long line.
 function writeLine(obj) {
-  writeSync(1, JSON.stringify(obj) + "\n");
+  const buf = Buffer.from(JSON.stringify(obj) + "\n");
+  for (let off = 0; off < buf.length; ) {
+    try {
+      off += writeSync(1, buf, off);
+    } catch (err) {
+      if (err.code !== "EAGAIN") throw err;
+    }
+  }
 }
 
 function fatal(error) {
