@@ -24,7 +24,8 @@ import (
 // These tests run Socket.IO client bundles in headless Chromium (the
 // system's, driven by playwright-core with js/browser.mjs) against the
 // server: socket.io-client 2.5.0 with JSONP polling, as old browsers used
-// it, and with XHR polling, whose binary payloads Node.js never sends.
+// it, and with XHR polling, whose binary payloads Node.js never sends; and
+// socket.io-client 4.8.3 with socket.io-msgpack-parser.
 
 // chromium is the browser the tests drive (Debian's package "chromium").
 const chromium = "/usr/bin/chromium"
@@ -53,13 +54,15 @@ type pageServer struct {
 // pages maps the paths of the pages and scripts the tests load to their
 // files.
 var pages = map[string]string{
-	"/socket.io-v2.js": "node_modules/socket.io-client-v2/dist/socket.io.js",
-	"/page.js":         "js/browser-page.js",
+	"/socket.io-v2.js":          "node_modules/socket.io-client-v2/dist/socket.io.js",
+	"/socket.io.msgpack.min.js": "node_modules/socket.io-client/dist/socket.io.msgpack.min.js",
+	"/page.js":                  "js/browser-page.js",
 }
 
 // pageHTML are the pages: each loads a bundle, then the scenarios.
 var pageHTML = map[string]string{
-	"/legacy.html": "/socket.io-v2.js",
+	"/legacy.html":  "/socket.io-v2.js",
+	"/msgpack.html": "/socket.io.msgpack.min.js",
 }
 
 // pageMux mounts the pages and their scripts on mux.
@@ -205,7 +208,9 @@ type browserEmits struct {
 }
 
 // newBrowserEmits returns the emits; views says whether the page may send
-// Uint8Arrays besides ArrayBuffers.
+// Uint8Arrays besides ArrayBuffers. (socket.io-msgpack-parser's notepack.io
+// encodes only ArrayBuffers as binary data in browsers; a Uint8Array
+// becomes a map of its indexes.)
 func newBrowserEmits(views bool) browserEmits {
 	return browserEmits{
 		echoArgs: func(send bool) []any {
@@ -517,5 +522,125 @@ func checkXHR2(t *testing.T, c *sioClient, log *httpLog) {
 	if binIn == 0 || binOut == 0 {
 		t.Errorf("server: %d binary POSTs and %d binary responses, want some of each", binIn, binOut)
 		t.Logf("server: requests:\n%s", log)
+	}
+}
+
+// TestMsgpackInChromium: socket.io-client 4.8.3's browser bundle with
+// socket.io-msgpack-parser (dist/socket.io.msgpack.min.js, the package's
+// own build of both; checkMsgpackBundle makes sure it holds 3.0.2) against
+// the server with parser/msgpack, on WebSocket and on polling: events and
+// acknowledgements both ways with binary data at depth, a broadcast to a
+// room, a custom namespace with auth, and a refusal with data.
+func TestMsgpackInChromium(t *testing.T) {
+	requireBrowser(t, "socket.io-client", "socket.io-msgpack-parser")
+	checkMsgpackBundle(t)
+	for _, m := range sioModesPair {
+		t.Run(m.name, func(t *testing.T) {
+			be := newBrowserEmits(false)
+			var bs browserServer
+			opts := sioMsgpack.options()
+			srv := socketio.NewServer(opts)
+			bs.setup(srv, be)
+			t.Cleanup(func() { srv.Close() })
+			log := &httpLog{}
+			ps := startPageServer(t, log.wrap(srv))
+			params := be.params()
+			params["url"] = ps.URL
+			params["transports"] = m.transports
+			c := runBrowser(t, browserConfig{Page: ps.URL + "/msgpack.html", Scenario: "msgpack", Params: params})
+
+			for _, name := range []string{"c", "d"} {
+				if tr := c.oneWhere(t, "open", "client", name).str("transport"); tr != m.transports[0] {
+					t.Errorf("page: client %s on %s, want %s", name, tr, m.transports[0])
+				}
+			}
+			sid := c.oneWhere(t, "open", "client", "c").str("engineId")
+			ids := map[string]string{}
+			for _, nsp := range []string{"/", "/admin"} {
+				ev := c.oneWhere(t, "whoami", "nsp", nsp)
+				ids[nsp] = ev.str("id")
+				auth := map[string]any{}
+				if nsp == "/admin" {
+					auth["token"] = "abc"
+				}
+				sioCheck(t, "page: whoami answer on "+nsp, ev.value("info"),
+					map[string]any{"nsp": nsp, "id": ev.str("id"), "engineId": sid, "auth": auth})
+			}
+			if ids["/"] == ids["/admin"] || ids["/"] == sid {
+				t.Errorf("page: socket ids %v on session %s, want distinct ones (protocol v5)", ids, sid)
+			}
+			bs.checkEmits(t, c, be, "ArrayBuffer")
+			for _, name := range []string{"c", "d"} {
+				bc := c.oneWhere(t, "bc", "client", name)
+				sioCheck(t, "page: broadcast to "+name, bc.value("args"),
+					[]any{"to the room", map[string]any{"deep": []any{sioBin([]byte{1, 2}), map[string]any{"b": sioBin([]byte{})}}}})
+				checkBinaryTypes(t, bc, "ArrayBuffer")
+			}
+			sioCheck(t, "page: broadcast acknowledgement", c.one(t, "broadcast-ack").value("value"), "broadcast")
+			refusal := c.oneWhere(t, "connect_error", "client", "refused")
+			sioCheck(t, "page: refusal", []any{refusal.value("message"), refusal.value("data")},
+				[]any{"not authorized", map[string]any{"code": 4001, "token": "bad"}})
+
+			// Each request of the transport, and over polling every
+			// message the page POSTs a binary one (base64 after a "b" in
+			// Engine.IO v4), as msgpack makes them, none a text one ("4").
+			var binary int
+			for _, r := range log.list() {
+				if r.query.Get("EIO") != "4" || r.query.Get("transport") != m.transports[0] {
+					t.Errorf("server: request %s, want EIO=4 on %s", r, m.transports[0])
+				}
+				if r.method != http.MethodPost {
+					continue
+				}
+				for _, p := range bytes.Split(r.body, []byte{0x1e}) {
+					switch {
+					case bytes.HasPrefix(p, []byte("b")):
+						binary++
+					case bytes.HasPrefix(p, []byte("4")):
+						t.Errorf("server: a text message from the page: %.100q", p)
+					}
+				}
+			}
+			if m.name == "polling" && binary == 0 {
+				t.Errorf("server: no binary message POSTed")
+			}
+		})
+	}
+}
+
+// checkMsgpackBundle checks that socket.io-client's msgpack bundle was
+// built from the files of socket.io-msgpack-parser, and of notepack.io,
+// that npm installed: its source map holds their text.
+func checkMsgpackBundle(t *testing.T) {
+	t.Helper()
+	raw, err := os.ReadFile(pages["/socket.io.msgpack.min.js"] + ".map")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sm struct {
+		Sources        []string `json:"sources"`
+		SourcesContent []string `json:"sourcesContent"`
+	}
+	if err := json.Unmarshal(raw, &sm); err != nil {
+		t.Fatalf("the msgpack bundle's source map: %v", err)
+	}
+	checked := map[string]bool{}
+	for i, src := range sm.Sources {
+		_, rel, ok := strings.Cut(src, "node_modules/")
+		if !ok || !(strings.HasPrefix(rel, "socket.io-msgpack-parser/") || strings.HasPrefix(rel, "notepack.io/")) {
+			continue
+		}
+		local, err := os.ReadFile(filepath.Join(nodeModules, rel))
+		if err != nil {
+			t.Errorf("the msgpack bundle has %s, which npm did not install: %v", rel, err)
+			continue
+		}
+		if i >= len(sm.SourcesContent) || sm.SourcesContent[i] != string(local) {
+			t.Errorf("the msgpack bundle's %s differs from the installed one", rel)
+		}
+		checked[rel] = true
+	}
+	if !checked["socket.io-msgpack-parser/index.js"] || len(checked) < 2 {
+		t.Errorf("the msgpack bundle's sources %v lack socket.io-msgpack-parser and notepack.io", checked)
 	}
 }

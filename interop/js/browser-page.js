@@ -1,7 +1,8 @@
 // browser-page.js holds the scenarios that js/browser.mjs runs in a page
 // of headless Chromium, after the page has loaded a Socket.IO client
 // bundle, which defines the global io: socket.io-client 2.x's for
-// "legacy". A plain script, as such pages had them.
+// "legacy", 4.x's with socket.io-msgpack-parser for "msgpack". A plain
+// script, as such pages had them.
 //
 // Values are reported as socketio-client.mjs reports them, binary data as
 // {"$bin": "<hex>"} (its types listed apart), and params give binary data
@@ -143,6 +144,67 @@
       admin.disconnect();
       main.disconnect();
       r.close();
+    },
+
+    // msgpack: socket.io-client 4.x with socket.io-msgpack-parser, on
+    // params.transports. Client "c" on "/" and "/admin" (auth token abc):
+    // who am I, emits both ways; client "d" on "/" too: both join a room,
+    // and get its broadcast; client "refused" on "/admin" with a bad
+    // token.
+    async msgpack(P) {
+      const opts = { autoConnect: false, reconnection: false, transports: P.transports };
+      const m = new io.Manager(P.url, opts);
+      const d = new io.Manager(P.url, opts);
+      const main = m.socket("/");
+      const admin = m.socket("/admin", { auth: { token: "abc" } });
+      const other = d.socket("/");
+      watch(main, "c", "/", () => m.engine);
+      watch(admin, "c", "/admin", () => m.engine);
+      watch(other, "d", "/", () => d.engine);
+      answer(main, P);
+      const up = Promise.all([once(main, "connect"), once(admin, "connect"), once(other, "connect")]);
+      main.connect();
+      admin.connect();
+      other.connect();
+      await up;
+      for (const [name, mgr] of [["c", m], ["d", d]]) {
+        report({ event: "open", client: name, transport: mgr.engine.transport.name, engineId: mgr.engine.id });
+      }
+      for (const s of [main, admin]) {
+        const [info] = await ack(s, "whoami");
+        report({ event: "whoami", nsp: s.nsp, id: s.id, info });
+      }
+      await emits(main, P);
+
+      const got = [];
+      const bc = (name) =>
+        new Promise((resolve) => {
+          const s = name === "c" ? main : other;
+          s.once("bc", (...args) => {
+            got.push({ event: "bc", client: name, args: enc(args), types: binaryTypes(args) });
+            resolve();
+          });
+        });
+      const both = Promise.all([bc("c"), bc("d")]);
+      for (const s of [main, other]) await ack(s, "join", "room");
+      const [ran] = await ack(other, "broadcast");
+      await both;
+      got.forEach(report);
+      report({ event: "broadcast-ack", value: ran });
+
+      const r = new io.Manager(P.url, opts);
+      const bad = r.socket("/admin", { auth: { token: "bad" } });
+      watch(bad, "refused", "/admin", () => r.engine);
+      const refused = once(bad, "connect_error");
+      bad.connect();
+      await refused;
+      expect(!bad.active, "the refused socket is inactive");
+
+      // The last socket of a Manager to go closes it.
+      bad.disconnect();
+      admin.disconnect();
+      main.disconnect();
+      other.disconnect();
     },
   };
 
