@@ -21,10 +21,7 @@ import (
 // browsers; browser_test.go drives it in Chromium.
 
 // sio2Conn is a socket as the server saw it connect.
-type sio2Conn struct {
-	nsp, id, engineID, auth string
-	role                    string // the engine's query parameter role
-}
+type sio2Conn struct{ nsp, id, engineID, auth string }
 
 // TestSIOClientV2Namespaces: the 2.x client is connected to "/" by the
 // server without asking, and connects to "/admin" with its auth in the
