@@ -13,11 +13,7 @@ import (
 // FuzzText holds the text functions to each other, and to encoding/json,
 // which escapes as JSON.stringify does and U+2028 and U+2029 as well.
 func FuzzText(f *testing.F) {
-	v, err := loadVectors()
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, tv := range v.Text {
+	for _, tv := range vectors(f).Text {
 		f.Add(unhex(f, tv.Hex))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -61,11 +57,7 @@ func FuzzText(f *testing.F) {
 // FuzzNumber holds AppendNumber to encoding/json, which writes a float64
 // by the same rule but for -0, and to strconv, which must read it back.
 func FuzzNumber(f *testing.F) {
-	v, err := loadVectors()
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, nv := range v.Numbers {
+	for _, nv := range vectors(f).Numbers {
 		f.Add(math.Float64bits(float(f, nv.Bits)))
 	}
 	f.Fuzz(func(t *testing.T, bits uint64) {
@@ -93,11 +85,7 @@ func FuzzNumber(f *testing.F) {
 // FuzzDate holds AppendDateJSON to time.Parse for the years that
 // RFC 3339 has (0 to 9999), and to null past MaxTime.
 func FuzzDate(f *testing.F) {
-	v, err := loadVectors()
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, dv := range v.Dates {
+	for _, dv := range vectors(f).Dates {
 		f.Add(float(f, dv.MS))
 	}
 	f.Fuzz(func(t *testing.T, ms float64) {
